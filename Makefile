@@ -1,0 +1,118 @@
+# zoompipe - one non-recursive GNU Makefile.
+#
+#   make              build everything into build/
+#   make check        install missing packages, build with ASan+UBSan into
+#                     build/check/, run unit and end-to-end tests
+#   make bench        benchmarks against jq on the same input
+#   make fuzz         libFuzzer targets (clang), FUZZ_TIME seconds each
+#   make install      PREFIX=/usr/local
+#   make fmt          clang-format every C file in place
+#   make deps         install (as root) or name the missing Debian packages
+
+BUILD    ?= build
+SANITIZE ?=
+PREFIX   ?= /usr/local
+FUZZ_TIME ?= 30
+CC       ?= cc
+
+DEBS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libzmq3-dev \
+       libjq-dev libssl-dev libyaml-dev libmicrohttpd-dev libpcre2-dev \
+       jq time coreutils
+FUZZ_DEBS = clang libclang-rt-14-dev
+PKGS = libzmq openssl
+
+CFLAGS   ?= -O2 -g
+ZP_CFLAGS = -std=c11 -Wall -Wextra -Werror -MMD -MP \
+            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ZP_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+JQ_LIBS   = -ljq
+
+ifneq ($(SANITIZE),)
+ZP_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+LDFLAGS   += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBZP    = $(BUILD)/libzp.a
+
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(BUILD)/tests/unit/run-unit
+
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+
+BENCH_SRC = $(wildcard tests/bench/*.c)
+BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/bench/%)
+
+FUZZ_SRC = $(wildcard tests/fuzz/*.c)
+
+ALL = $(LIBZP) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
+
+.PHONY: all check test bench fuzz fuzz-run install fmt deps clean
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(ALL)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ZP_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBZP): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(UNIT_BIN): $(UNIT_OBJ) $(LIBZP)
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIBZP) $(ZP_LIBS) $(JQ_LIBS)
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBZP)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBZP) $(ZP_LIBS)
+
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(LIBZP)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBZP) $(ZP_LIBS)
+
+deps:
+	@sh mk/deps.sh $(DEBS)
+
+# check: the README's test command.  It rebuilds with the sanitizers into
+# build/check so that the plain build stays fast for bench and install.
+check: deps
+	@$(MAKE) --no-print-directory BUILD=build/check \
+	    SANITIZE=address,undefined CFLAGS="-O1 -g" test
+
+test: all
+	@sh tests/run.sh $(BUILD)
+
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=build all
+	@sh tests/bench/run.sh build
+
+fuzz:
+	@sh mk/deps.sh $(FUZZ_DEBS)
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+	    SANITIZE=address,undefined CFLAGS="-O1 -g" fuzz-run
+
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
+
+$(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIBZP)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBZP) $(ZP_LIBS)
+
+fuzz-run: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(BUILD) $(FUZZ_TIME)
+
+install: $(LIBZP)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/zoompipe
+	install -m 644 $(LIBZP) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/zoompipe/
+
+fmt:
+	clang-format -i $(wildcard lib/*.[ch] tests/*/*.[ch])
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,515 @@
+/*
+ * json_tok.c - the strict streaming JSON tokenizer.
+ *
+ * A state machine over a complete document in memory.  It validates the
+ * grammar of RFC 8259, UTF-8 (Unicode table 3-7: no overlongs, no encoded
+ * surrogates, nothing past U+10FFFF) and \u escapes with surrogate pairs.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "json.h"
+
+enum state {
+	S_VALUE,         /* a value must come */
+	S_VALUE_OR_END,  /* just after '[' */
+	S_KEY_OR_END,    /* just after '{' */
+	S_KEY,           /* after ',' in an object */
+	S_COLON,         /* after a key */
+	S_COMMA_OR_END,  /* after a value inside a container */
+	S_DONE           /* after the top-level value */
+};
+
+/* fail records an error at offset and returns ZP_TOK_ERROR. */
+static enum zp_tok
+fail(struct zp_json_tok *t, size_t offset, const char *reason)
+{
+	t->err.offset = offset;
+	t->err.reason = reason;
+	if (t->code == 0)
+		t->code = ZP_EPARSE;
+	t->pos = t->len; /* no further progress after an error */
+	t->state = S_DONE;
+	return ZP_TOK_ERROR;
+}
+
+/* zp_json_tok_init starts tokenizing len bytes at src. */
+void
+zp_json_tok_init(struct zp_json_tok *t, const char *src, size_t len,
+    int max_depth)
+{
+	t->src = src;
+	t->len = len;
+	t->pos = 0;
+	t->start = 0;
+	t->tlen = 0;
+	t->raw_start = 0;
+	t->escaped = 0;
+	t->state = S_VALUE;
+	t->depth = 0;
+	if (max_depth <= 0 || max_depth > ZP_JSON_MAX_DEPTH)
+		max_depth = ZP_JSON_DEFAULT_DEPTH;
+	t->max_depth = max_depth;
+	t->code = 0;
+	t->err.offset = 0;
+	t->err.reason = NULL;
+}
+
+/* in_object tells whether the innermost open container is an object. */
+static int
+in_object(const struct zp_json_tok *t)
+{
+	int d = t->depth - 1;
+
+	return (t->stack[d >> 3] >> (d & 7)) & 1;
+}
+
+/* push opens a container; is_obj says which kind. */
+static int
+push(struct zp_json_tok *t, int is_obj)
+{
+	int d = t->depth;
+
+	if (d >= t->max_depth) {
+		t->code = ZP_EDEPTH;
+		fail(t, t->pos, "nesting deeper than the depth limit");
+		return -1;
+	}
+	if (is_obj)
+		t->stack[d >> 3] |= (uint8_t)(1u << (d & 7));
+	else
+		t->stack[d >> 3] &= (uint8_t)~(1u << (d & 7));
+	t->depth = d + 1;
+	return 0;
+}
+
+/* after_value sets the state that follows a complete value. */
+static void
+after_value(struct zp_json_tok *t)
+{
+	t->state = t->depth == 0 ? S_DONE : S_COMMA_OR_END;
+}
+
+/* utf8_seq validates the multi-byte sequence at p; returns its length. */
+static size_t
+utf8_seq(const unsigned char *p, size_t avail)
+{
+	unsigned c = p[0];
+	unsigned lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* hex4 reads four hex digits at p into *v; returns 0 or -1. */
+static int
+hex4(const unsigned char *p, unsigned *v)
+{
+	unsigned r = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned c = p[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		r = r << 4 | d;
+	}
+	*v = r;
+	return 0;
+}
+
+/* scan_escape validates the escape at s[i] == '\\'; returns its length. */
+static size_t
+scan_escape(struct zp_json_tok *t, const unsigned char *s, size_t i,
+    size_t end)
+{
+	unsigned u, lo;
+
+	if (i + 1 >= end)
+		return 0;
+	switch (s[i + 1]) {
+	case '"': case '\\': case '/': case 'b':
+	case 'f': case 'n': case 'r': case 't':
+		return 2;
+	case 'u':
+		break;
+	default:
+		fail(t, i, "invalid escape in string");
+		return 0;
+	}
+	if (i + 6 > end || hex4(s + i + 2, &u) != 0) {
+		fail(t, i, "\\u escape needs four hex digits");
+		return 0;
+	}
+	if (u >= 0xDC00 && u <= 0xDFFF) {
+		fail(t, i, "lone low surrogate in \\u escape");
+		return 0;
+	}
+	if (u < 0xD800 || u > 0xDBFF)
+		return 6;
+	if (i + 12 > end || s[i + 6] != '\\' || s[i + 7] != 'u' ||
+	    hex4(s + i + 8, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF) {
+		fail(t, i, "high surrogate not followed by a low surrogate");
+		return 0;
+	}
+	return 12;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* plain8 tells whether 8 bytes need no attention inside a string. */
+static inline int
+plain8(const unsigned char *p)
+{
+	uint64_t x, ctl, quo, bsl;
+
+	memcpy(&x, p, 8);
+	ctl = (x - ONES * 0x20) & ~x;
+	quo = ((x ^ (ONES * '"')) - ONES) & ~(x ^ (ONES * '"'));
+	bsl = ((x ^ (ONES * '\\')) - ONES) & ~(x ^ (ONES * '\\'));
+	return ((ctl | quo | bsl | x) & HIGHS) == 0;
+}
+
+/* scan_string validates the string whose quote is at t->pos. */
+static enum zp_tok
+scan_string(struct zp_json_tok *t, enum zp_tok tok)
+{
+	const unsigned char *s = (const unsigned char *)t->src;
+	size_t open = t->pos, i = t->pos + 1, end = t->len, n;
+
+	t->escaped = 0;
+	for (;;) {
+		while (i + 8 <= end && plain8(s + i))
+			i += 8;
+		while (i < end && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' &&
+		    s[i] != '\\')
+			i++;
+		if (i >= end)
+			return fail(t, open, "unterminated string");
+		if (s[i] == '"')
+			break;
+		if (s[i] == '\\') {
+			t->escaped = 1;
+			n = scan_escape(t, s, i, end);
+			if (n == 0)
+				return t->code ? ZP_TOK_ERROR
+					       : fail(t, open, "unterminated string");
+		} else if (s[i] < 0x20) {
+			return fail(t, i, "control character in string");
+		} else if ((n = utf8_seq(s + i, end - i)) == 0) {
+			return fail(t, i, "invalid UTF-8 in string");
+		}
+		i += n;
+	}
+	t->raw_start = open;
+	t->start = open + 1;
+	t->tlen = i - open - 1;
+	t->pos = i + 1;
+	return tok;
+}
+
+/* digits advances over [0-9]* and returns how many there were. */
+static size_t
+digits(const unsigned char *s, size_t *i, size_t end)
+{
+	size_t from = *i;
+
+	while (*i < end && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i - from;
+}
+
+/* scan_number validates the number starting at t->pos. */
+static enum zp_tok
+scan_number(struct zp_json_tok *t)
+{
+	const unsigned char *s = (const unsigned char *)t->src;
+	size_t i = t->pos, end = t->len;
+
+	if (s[i] == '-')
+		i++;
+	if (i < end && s[i] == '0') {
+		i++;
+		if (i < end && s[i] >= '0' && s[i] <= '9')
+			return fail(t, i, "leading zero in number");
+	} else if (digits(s, &i, end) == 0) {
+		return fail(t, i, "expected digit in number");
+	}
+	if (i < end && s[i] == '.') {
+		i++;
+		if (digits(s, &i, end) == 0)
+			return fail(t, i, "expected digit after decimal point");
+	}
+	if (i < end && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < end && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (digits(s, &i, end) == 0)
+			return fail(t, i, "expected digit in exponent");
+	}
+	t->raw_start = t->start = t->pos;
+	t->tlen = i - t->pos;
+	t->pos = i;
+	return ZP_TOK_NUMBER;
+}
+
+/* scan_literal matches true, false or null at t->pos. */
+static enum zp_tok
+scan_literal(struct zp_json_tok *t, const char *word, enum zp_tok tok)
+{
+	size_t n = strlen(word);
+
+	if (t->len - t->pos < n || memcmp(t->src + t->pos, word, n) != 0)
+		return fail(t, t->pos, "invalid literal");
+	t->raw_start = t->start = t->pos;
+	t->tlen = n;
+	t->pos += n;
+	return tok;
+}
+
+/* scan_value reads the value that starts at t->pos. */
+static enum zp_tok
+scan_value(struct zp_json_tok *t, unsigned char c)
+{
+	enum zp_tok tok;
+
+	switch (c) {
+	case '{':
+		if (push(t, 1) != 0)
+			return ZP_TOK_ERROR;
+		t->raw_start = t->start = t->pos++;
+		t->tlen = 1;
+		t->state = S_KEY_OR_END;
+		return ZP_TOK_OBJ_BEGIN;
+	case '[':
+		if (push(t, 0) != 0)
+			return ZP_TOK_ERROR;
+		t->raw_start = t->start = t->pos++;
+		t->tlen = 1;
+		t->state = S_VALUE_OR_END;
+		return ZP_TOK_ARR_BEGIN;
+	case '"':
+		tok = scan_string(t, ZP_TOK_STRING);
+		break;
+	case 't':
+		tok = scan_literal(t, "true", ZP_TOK_TRUE);
+		break;
+	case 'f':
+		tok = scan_literal(t, "false", ZP_TOK_FALSE);
+		break;
+	case 'n':
+		tok = scan_literal(t, "null", ZP_TOK_NULL);
+		break;
+	default:
+		if (c == '-' || (c >= '0' && c <= '9'))
+			tok = scan_number(t);
+		else if (c == 0xEF)
+			return fail(t, t->pos, "byte order mark or stray UTF-8");
+		else
+			return fail(t, t->pos, "unexpected character");
+	}
+	if (tok != ZP_TOK_ERROR)
+		after_value(t);
+	return tok;
+}
+
+/* close_container pops the container closed by c at t->pos. */
+static enum zp_tok
+close_container(struct zp_json_tok *t, unsigned char c)
+{
+	int obj = in_object(t);
+
+	if (c != (obj ? '}' : ']'))
+		return fail(t, t->pos, obj ? "expected ',' or '}'"
+					   : "expected ',' or ']'");
+	t->raw_start = t->start = t->pos++;
+	t->tlen = 1;
+	t->depth--;
+	after_value(t);
+	return obj ? ZP_TOK_OBJ_END : ZP_TOK_ARR_END;
+}
+
+/* zp_json_next returns the next token, ZP_TOK_END, or ZP_TOK_ERROR. */
+enum zp_tok
+zp_json_next(struct zp_json_tok *t)
+{
+	const unsigned char *s = (const unsigned char *)t->src;
+	unsigned char c;
+
+	for (;;) {
+		while (t->pos < t->len && (s[t->pos] == ' ' ||
+		    s[t->pos] == '\n' || s[t->pos] == '\r' ||
+		    s[t->pos] == '\t'))
+			t->pos++;
+		if (t->pos >= t->len) {
+			if (t->state == S_DONE && t->code == 0)
+				return ZP_TOK_END;
+			if (t->code != 0)
+				return ZP_TOK_ERROR;
+			return fail(t, t->len, "unexpected end of input");
+		}
+		c = s[t->pos];
+		switch (t->state) {
+		case S_VALUE:
+			return scan_value(t, c);
+		case S_VALUE_OR_END:
+			if (c == ']')
+				return close_container(t, c);
+			return scan_value(t, c);
+		case S_KEY_OR_END:
+			if (c == '}')
+				return close_container(t, c);
+			/* fall through */
+		case S_KEY:
+			if (c != '"')
+				return fail(t, t->pos, "expected string key");
+			if (scan_string(t, ZP_TOK_KEY) == ZP_TOK_ERROR)
+				return ZP_TOK_ERROR;
+			t->state = S_COLON;
+			return ZP_TOK_KEY;
+		case S_COLON:
+			if (c != ':')
+				return fail(t, t->pos, "expected ':' after key");
+			t->pos++;
+			t->state = S_VALUE;
+			break;
+		case S_COMMA_OR_END:
+			if (c != ',')
+				return close_container(t, c);
+			t->pos++;
+			t->state = in_object(t) ? S_KEY : S_VALUE;
+			break;
+		default:
+			return fail(t, t->pos, "trailing characters after value");
+		}
+	}
+}
+
+/* zp_json_skip finishes the value whose first token tok was returned. */
+int
+zp_json_skip(struct zp_json_tok *t, enum zp_tok tok)
+{
+	int depth;
+
+	if (tok == ZP_TOK_ERROR)
+		return t->code;
+	if (tok != ZP_TOK_OBJ_BEGIN && tok != ZP_TOK_ARR_BEGIN)
+		return 0;
+	depth = t->depth - 1;
+	while (t->depth > depth) {
+		if (zp_json_next(t) == ZP_TOK_ERROR)
+			return t->code;
+	}
+	return 0;
+}
+
+/* put_utf8 encodes code point u at out; returns the bytes written. */
+static size_t
+put_utf8(char *out, unsigned u)
+{
+	if (u < 0x80) {
+		out[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		out[0] = (char)(0xC0 | u >> 6);
+		out[1] = (char)(0x80 | (u & 0x3F));
+		return 2;
+	}
+	if (u < 0x10000) {
+		out[0] = (char)(0xE0 | u >> 12);
+		out[1] = (char)(0x80 | ((u >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (u & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | u >> 18);
+	out[1] = (char)(0x80 | ((u >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((u >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (u & 0x3F));
+	return 4;
+}
+
+/* zp_json_unescape decodes validated string content into out. */
+size_t
+zp_json_unescape(const char *raw, size_t n, char *out)
+{
+	const unsigned char *s = (const unsigned char *)raw;
+	size_t i = 0, o = 0;
+	unsigned u = 0, lo = 0;
+
+	while (i < n) {
+		const void *bs = memchr(s + i, '\\', n - i);
+		size_t run = bs ? (size_t)((const unsigned char *)bs - s) - i
+				: n - i;
+
+		memcpy(out + o, s + i, run);
+		o += run;
+		i += run;
+		if (i >= n)
+			break;
+		switch (s[i + 1]) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u':
+			hex4(s + i + 2, &u);
+			if (u >= 0xD800 && u <= 0xDBFF) {
+				hex4(s + i + 8, &lo);
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				i += 6;
+			}
+			o += put_utf8(out + o, u);
+			i += 6;
+			continue;
+		default: out[o++] = (char)s[i + 1]; break;
+		}
+		i += 2;
+	}
+	return o;
+}
+
+/* zp_json_validate checks a whole document. */
+int
+zp_json_validate(const char *src, size_t len, struct zp_json_error *err)
+{
+	struct zp_json_tok t;
+	enum zp_tok tok;
+
+	zp_json_tok_init(&t, src, len, 0);
+	while ((tok = zp_json_next(&t)) > ZP_TOK_END)
+		;
+	if (tok == ZP_TOK_ERROR && err != NULL)
+		*err = t.err;
+	return tok == ZP_TOK_ERROR ? t.code : 0;
+}

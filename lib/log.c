@@ -1,0 +1,94 @@
+/* log.c - diagnostics on stderr, as text lines or JSON lines. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "error.h"
+#include "json.h"
+
+static const char *log_prog = "zoompipe";
+static enum zp_log_level log_level = ZP_LOG_INFO;
+static enum zp_log_format log_format = ZP_LOG_TEXT;
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+/* zp_log_init sets the program name (borrowed), threshold and format. */
+void
+zp_log_init(const char *prog, enum zp_log_level level,
+    enum zp_log_format format)
+{
+	log_prog = prog;
+	log_level = level;
+	log_format = format;
+}
+
+/* zp_log_set_level changes the threshold. */
+void
+zp_log_set_level(enum zp_log_level level)
+{
+	log_level = level;
+}
+
+/* zp_log_parse_format reads "text" or "json". */
+int
+zp_log_parse_format(const char *s, enum zp_log_format *out)
+{
+	if (strcmp(s, "text") == 0)
+		*out = ZP_LOG_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*out = ZP_LOG_JSON;
+	else
+		return ZP_EINVAL;
+	return 0;
+}
+
+/* emit_json writes msg as one JSON object line on stderr. */
+static void
+emit_json(enum zp_log_level level, const char *msg)
+{
+	struct zp_buf b = ZP_BUF_INIT;
+	struct zp_jw w;
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	zp_jw_init(&w, &b);
+	zp_jw_object(&w);
+	zp_jw_key(&w, "ts");
+	zp_jw_str(&w, ts);
+	zp_jw_key(&w, "prog");
+	zp_jw_str(&w, log_prog);
+	zp_jw_key(&w, "level");
+	zp_jw_str(&w, level_names[level]);
+	zp_jw_key(&w, "msg");
+	zp_jw_str(&w, msg);
+	zp_jw_end(&w);
+	if (zp_jw_finish(&w) == 0 && zp_buf_putc(&b, '\n') == 0)
+		fwrite(b.data, 1, b.len, stderr);
+	zp_buf_release(&b);
+}
+
+/* zp_log writes one line at level if the threshold lets it through. */
+void
+zp_log(enum zp_log_level level, const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (log_format == ZP_LOG_JSON)
+		emit_json(level, msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", log_prog, level_names[level],
+		    msg);
+}

@@ -1,0 +1,58 @@
+/*
+ * harness.h - the unit-test harness: TEST() registers a function, CHECK()
+ * records a failed condition and lets the test go on, so one run reports
+ * every broken check.  The runner prints one line per test and ends with
+ * "unit: N passed, N failed".
+ */
+#ifndef ZP_HARNESS_H
+#define ZP_HARNESS_H
+
+#include <string.h>
+
+void zp_test_register(const char *name, void (*fn)(void));
+void zp_test_fail(const char *file, int line, const char *what);
+void zp_test_failf(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define TEST(name)                                                      \
+	static void name(void);                                         \
+	__attribute__((constructor)) static void reg_##name(void)       \
+	{                                                               \
+		zp_test_register(#name, name);                          \
+	}                                                               \
+	static void name(void)
+
+#define CHECK(cond)                                                     \
+	do {                                                            \
+		if (!(cond))                                            \
+			zp_test_fail(__FILE__, __LINE__, #cond);        \
+	} while (0)
+
+#define CHECK_INT(a, b)                                                 \
+	do {                                                            \
+		long long a_ = (long long)(a), b_ = (long long)(b);     \
+		if (a_ != b_)                                           \
+			zp_test_failf(__FILE__, __LINE__,               \
+			    "%s == %s: %lld != %lld", #a, #b, a_, b_);  \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                 \
+	do {                                                            \
+		const char *a_ = (a), *b_ = (b);                        \
+		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)    \
+			zp_test_failf(__FILE__, __LINE__,               \
+			    "%s == %s: \"%s\" != \"%s\"", #a, #b,       \
+			    a_ ? a_ : "(null)", b_ ? b_ : "(null)");    \
+	} while (0)
+
+#define CHECK_MEM(a, an, b, bn)                                         \
+	do {                                                            \
+		size_t an_ = (an), bn_ = (bn);                          \
+		if (an_ != bn_ || memcmp((a), (b), an_) != 0)           \
+			zp_test_failf(__FILE__, __LINE__,               \
+			    "%s == %s: \"%.*s\" != \"%.*s\"", #a, #b,   \
+			    (int)an_, (const char *)(a), (int)bn_,      \
+			    (const char *)(b));                         \
+	} while (0)
+
+#endif
