@@ -58,22 +58,34 @@ ALL = $(LIBZP) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
 
 all: $(ALL)
 
+# V=1 shows the whole compiler command lines.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ZP_CFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ZP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBZP): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
 
 $(UNIT_BIN): $(UNIT_OBJ) $(LIBZP)
-	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIBZP) $(ZP_LIBS) $(JQ_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIBZP) $(ZP_LIBS) $(JQ_LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBZP)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBZP) $(ZP_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBZP) $(ZP_LIBS)
 
 $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(LIBZP)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBZP) $(ZP_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBZP) $(ZP_LIBS)
 
 deps:
 	@sh mk/deps.sh $(DEBS)
@@ -94,12 +106,14 @@ bench: deps
 fuzz:
 	@sh mk/deps.sh $(FUZZ_DEBS)
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
-	    SANITIZE=address,undefined CFLAGS="-O1 -g" fuzz-run
+	    SANITIZE=address,undefined \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" fuzz-run
 
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 
 $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIBZP)
-	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBZP) $(ZP_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBZP) $(ZP_LIBS)
 
 fuzz-run: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(BUILD) $(FUZZ_TIME)

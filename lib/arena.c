@@ -45,6 +45,9 @@ zp_arena_alloc(struct zp_arena *a, size_t size)
 	struct zp_arena_block *b = a->head;
 	size_t off;
 
+	/* No block could hold it, and refusing keeps the sums below exact. */
+	if (size > SIZE_MAX / 4)
+		return NULL;
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (size == 0)
 		size = ARENA_ALIGN;

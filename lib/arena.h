@@ -16,11 +16,14 @@ struct zp_arena_block;
 struct zp_arena {
 	struct zp_arena_block *head;
 	size_t block_size;
-	size_t used;  /* bytes handed out since the last reset */
+	size_t used; /* bytes handed out since the last reset */
 	size_t total; /* bytes held in all blocks */
 };
 
-#define ZP_ARENA_INIT {NULL, 0, 0, 0}
+#define ZP_ARENA_INIT                                                         \
+	{                                                                     \
+		NULL, 0, 0, 0                                                 \
+	}
 
 /*
  * zp_arena_alloc returns size bytes aligned for any scalar type, or NULL.

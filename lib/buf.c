@@ -2,6 +2,7 @@
 #include "buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,12 @@
 int
 zp_buf_reserve(struct zp_buf *b, size_t extra)
 {
-	size_t need = b->len + extra + 1;
-	size_t cap;
+	size_t need, cap;
 	char *p;
 
-	if (need < b->len)
+	if (extra >= SIZE_MAX - b->len)
 		return ZP_ENOMEM;
+	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 256;

@@ -18,7 +18,10 @@ struct zp_buf {
 	size_t cap;
 };
 
-#define ZP_BUF_INIT {NULL, 0, 0}
+#define ZP_BUF_INIT                                                           \
+	{                                                                     \
+		NULL, 0, 0                                                    \
+	}
 
 /* zp_buf_reserve makes room for extra more bytes (plus the NUL). */
 int zp_buf_reserve(struct zp_buf *b, size_t extra);

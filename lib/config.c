@@ -74,9 +74,8 @@ say_source(struct zp_buf *why, int from_flag, const char *env)
 }
 
 /* complain appends "source: message" to why, if any; returns ZP_ECONFIG. */
-static int __attribute__((format(printf, 4, 5)))
-complain(struct zp_buf *why, int from_flag, const char *env,
-    const char *fmt, ...)
+static int __attribute__((format(printf, 4, 5))) complain(
+    struct zp_buf *why, int from_flag, const char *env, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -115,8 +114,8 @@ parse_long(const char *s, long *v)
 
 /* zp_config_long stores the flag, env or def integer, checked, in out. */
 int
-zp_config_long(const char *flag, const char *env, long def, long min,
-    long max, long *out, struct zp_buf *why)
+zp_config_long(const char *flag, const char *env, long def, long min, long max,
+    long *out, struct zp_buf *why)
 {
 	const char *s;
 	long v;
@@ -129,8 +128,8 @@ zp_config_long(const char *flag, const char *env, long def, long min,
 	}
 	rc = parse_long(s, &v);
 	if (rc == -1)
-		return complain(why, from_flag, env,
-		    "'%.64s' is not a number", s);
+		return complain(
+		    why, from_flag, env, "'%.64s' is not a number", s);
 	if (rc == -2 || v < min || v > max)
 		return complain(why, from_flag, env,
 		    "%.64s is out of range %ld..%ld", s, min, max);
@@ -153,8 +152,8 @@ parse_bool(const char *s)
 
 /* zp_config_bool stores the flag, env or def truth value in out. */
 int
-zp_config_bool(const char *flag, const char *env, int def, int *out,
-    struct zp_buf *why)
+zp_config_bool(
+    const char *flag, const char *env, int def, int *out, struct zp_buf *why)
 {
 	const char *s;
 	int from_flag, v;
@@ -236,8 +235,8 @@ strip_newline(struct zp_buf *b, size_t start)
  * file with the reason it gave nothing.  The secret itself never appears.
  */
 static int
-secret_missing(struct zp_buf *why, const char *const *envs,
-    const char *file, const char *reason)
+secret_missing(struct zp_buf *why, const char *const *envs, const char *file,
+    const char *reason)
 {
 	size_t i;
 
@@ -251,15 +250,15 @@ secret_missing(struct zp_buf *why, const char *const *envs,
 	else if (file == NULL)
 		zp_buf_puts(why, " no variable or file to read it from");
 	if (file != NULL)
-		zp_buf_printf(why, "%s %s: %s", i > 0 ? ";" : "", file,
-		    reason);
+		zp_buf_printf(
+		    why, "%s %s: %s", i > 0 ? ";" : "", file, reason);
 	return ZP_ESECRET;
 }
 
 /* zp_config_secret appends the first secret of envs, then of file. */
 int
-zp_config_secret(const char *const *envs, const char *file,
-    struct zp_buf *out, struct zp_buf *why)
+zp_config_secret(const char *const *envs, const char *file, struct zp_buf *out,
+    struct zp_buf *why)
 {
 	char reason[128];
 	size_t i, start = out->len;

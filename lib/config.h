@@ -23,8 +23,7 @@
  * environment variable env if set and not empty, else def.  The result is
  * borrowed from one of those; env may be NULL.
  */
-const char *zp_config_str(const char *flag, const char *env,
-    const char *def);
+const char *zp_config_str(const char *flag, const char *env, const char *def);
 
 /*
  * zp_config_long stores in out the decimal integer that flag, env or def
@@ -41,8 +40,8 @@ int zp_config_long(const char *flag, const char *env, long def, long min,
  * must be 1, 0, true, false, yes or no (in any case); anything else gives
  * ZP_ECONFIG.
  */
-int zp_config_bool(const char *flag, const char *env, int def, int *out,
-    struct zp_buf *why);
+int zp_config_bool(
+    const char *flag, const char *env, int def, int *out, struct zp_buf *why);
 
 /*
  * zp_config_secret appends to out the first secret found: the value of

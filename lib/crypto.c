@@ -97,8 +97,8 @@ hmac_begin(const void *key, size_t keylen)
 	ctx = EVP_MAC_CTX_new(alg_hmac);
 	if (ctx == NULL)
 		return NULL;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    name_sha256, 0);
+	params[0] = OSSL_PARAM_construct_utf8_string(
+	    OSSL_MAC_PARAM_DIGEST, name_sha256, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	/* An empty key is legal HMAC, but OpenSSL wants a pointer for it. */
 	if (EVP_MAC_init(ctx, keylen > 0 ? key : nokey, keylen, params) != 1) {
@@ -130,8 +130,8 @@ hmac_final(EVP_MAC_CTX *ctx, unsigned char out[32])
 
 /* zp_hmac_sha256 writes HMAC-SHA256(key, data) to out. */
 int
-zp_hmac_sha256(const void *key, size_t keylen, const void *data,
-    size_t len, unsigned char out[32])
+zp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+    unsigned char out[32])
 {
 	EVP_MAC_CTX *ctx;
 	int rc = ZP_ECRYPTO;
@@ -174,8 +174,8 @@ zp_pbkdf2_sha256(const void *pass, size_t passlen, const void *salt,
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
 	    (void *)(saltlen > 0 ? salt : empty), saltlen);
 	*p++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_ITER, &iter);
-	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-	    name_sha256, 0);
+	*p++ = OSSL_PARAM_construct_utf8_string(
+	    OSSL_KDF_PARAM_DIGEST, name_sha256, 0);
 	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_PKCS5, &pkcs5);
 	*p = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(ctx, out, outlen, params) == 1)
@@ -262,18 +262,16 @@ out:
 
 /* zp_aes256cbc_encrypt appends the PKCS#7-padded ciphertext of in. */
 int
-zp_aes256cbc_encrypt(const unsigned char key[32],
-    const unsigned char iv[16], const void *in, size_t len,
-    struct zp_buf *out)
+zp_aes256cbc_encrypt(const unsigned char key[32], const unsigned char iv[16],
+    const void *in, size_t len, struct zp_buf *out)
 {
 	return aes_cbc(1, key, iv, in, len, out);
 }
 
 /* zp_aes256cbc_decrypt appends the plaintext of in after checking padding. */
 int
-zp_aes256cbc_decrypt(const unsigned char key[32],
-    const unsigned char iv[16], const void *in, size_t len,
-    struct zp_buf *out)
+zp_aes256cbc_decrypt(const unsigned char key[32], const unsigned char iv[16],
+    const void *in, size_t len, struct zp_buf *out)
 {
 	if (len == 0 || len % ZP_AES_BLOCK_LEN != 0)
 		return ZP_ECRYPTO;
@@ -284,8 +282,8 @@ zp_aes256cbc_decrypt(const unsigned char key[32],
 
 /* b64_encode appends the base64 of in in alphabet abc, padded if pad. */
 static int
-b64_encode(struct zp_buf *out, const void *in, size_t n, const char *abc,
-    int pad)
+b64_encode(
+    struct zp_buf *out, const void *in, size_t n, const char *abc, int pad)
 {
 	const unsigned char *p = in;
 	unsigned long v;
@@ -474,8 +472,8 @@ zp_hex_decode(struct zp_buf *out, const char *s, size_t n)
 
 /* zp_zoom_webhook_signature appends "v0=" + hex HMAC of "v0:ts:body". */
 int
-zp_zoom_webhook_signature(const void *secret, size_t secretlen,
-    const char *ts, const void *body, size_t bodylen, struct zp_buf *out)
+zp_zoom_webhook_signature(const void *secret, size_t secretlen, const char *ts,
+    const void *body, size_t bodylen, struct zp_buf *out)
 {
 	unsigned char mac[ZP_SHA256_LEN];
 	size_t start = out->len;

@@ -20,7 +20,7 @@
 enum { F_ID, F_KIND, F_ACCOUNT, F_METHOD, F_PATH, F_ENDPOINT, F_AT, F_NSTR };
 
 static const char *const str_names[F_NSTR] = {
-	"id", "kind", "account", "method", "path", "endpoint", "at"};
+    "id", "kind", "account", "method", "path", "endpoint", "at"};
 
 /* Reader state for one message. */
 struct reader {
@@ -28,6 +28,7 @@ struct reader {
 	struct zp_json_tok t;
 	const char *fields[F_NSTR];
 	struct zp_slice v;
+	unsigned seen_str; /* one bit per known string field, null or not */
 	int seen_status;
 	int seen_body;
 	size_t cap_extra;
@@ -90,8 +91,8 @@ add_extra(struct reader *r, struct zp_slice key, struct zp_slice value)
 
 	if (e->nextra == r->cap_extra) {
 		size_t cap = r->cap_extra ? r->cap_extra * 2 : 8;
-		struct zp_env_field *f = zp_arena_alloc(&e->arena,
-		    cap * sizeof(*f));
+		struct zp_env_field *f =
+		    zp_arena_alloc(&e->arena, cap * sizeof(*f));
 
 		if (f == NULL)
 			return ZP_ENOMEM;
@@ -110,15 +111,17 @@ add_extra(struct reader *r, struct zp_slice key, struct zp_slice value)
 static int
 known_string(struct reader *r, int f, enum zp_tok tok)
 {
-	if (r->fields[f] != NULL) {
+	if (r->seen_str & (1u << f)) {
 		bad(r, "duplicate known field");
 		return 0;
 	}
+	r->seen_str |= 1u << f;
 	if (tok == ZP_TOK_NULL)
 		return 0;
 	if (tok != ZP_TOK_STRING) {
-		bad(r, "a known field (id, kind, account, method, path, "
-		       "endpoint, at) is not a string");
+		bad(r,
+		    "a known field (id, kind, account, method, path, "
+		    "endpoint, at) is not a string");
 		return 0;
 	}
 	r->fields[f] = decode(r);
@@ -151,14 +154,19 @@ status_field(struct reader *r, enum zp_tok tok)
 		bad(r, "field 'status' is not an integer");
 }
 
-/* key_is tells whether the current key token is exactly name. */
+/* key_is tells whether the current key token decodes to exactly name. */
 static int
 key_is(const struct zp_json_tok *t, const char *name)
 {
 	size_t n = strlen(name);
+	char tmp[64]; /* the longest known key, each byte a \uXXXX escape */
 
-	return !t->escaped && t->tlen == n &&
-	    memcmp(t->src + t->start, name, n) == 0;
+	if (!t->escaped)
+		return t->tlen == n && memcmp(t->src + t->start, name, n) == 0;
+	if (t->tlen > sizeof(tmp))
+		return 0;
+	return zp_json_unescape(t->src + t->start, t->tlen, tmp) == n &&
+	    memcmp(tmp, name, n) == 0;
 }
 
 /* field reads one member whose key was just returned. */
@@ -215,14 +223,19 @@ check_version(struct reader *r)
 		bad(r, "missing field 'v'");
 		return ZP_EENVELOPE;
 	}
-	while (i < r->v.n && p[i] >= '0' && p[i] <= '9' && major < 1000)
-		major = major * 10 + (p[i++] - '0');
-	if (i == 0 || (i < r->v.n && p[i] != '.')) {
+	for (; i < r->v.n && p[i] >= '0' && p[i] <= '9'; i++)
+		if (major < 1000)
+			major = major * 10 + (p[i] - '0');
+	if (i < r->v.n && p[i] == '.')
+		for (i++; i < r->v.n && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+	if (r->v.n == 0 || i < r->v.n || p[0] < '0' || p[0] > '9') {
 		bad(r, "field 'v' is not a version number");
 		return ZP_EENVELOPE;
 	}
 	if (major != ZP_ENV_VERSION) {
-		r->e->why = "unsupported envelope version (this build reads v1)";
+		r->e->why =
+		    "unsupported envelope version (this build reads v1)";
 		return ZP_EVERSION;
 	}
 	return 0;
@@ -266,6 +279,8 @@ zp_env_parse(struct zp_envelope *e, const char *msg, size_t len)
 	e->raw.n = len;
 	e->body.p = NULL;
 	e->body.n = 0;
+	e->id = e->kind = e->account = e->method = NULL;
+	e->path = e->endpoint = e->at = NULL;
 	e->extra = NULL;
 	e->nextra = 0;
 	e->status = -1;
@@ -311,8 +326,8 @@ zp_env_describe(const struct zp_envelope *e, int rc, struct zp_buf *out)
 
 /* zp_env_body_dom parses the body into the envelope's arena. */
 int
-zp_env_body_dom(struct zp_envelope *e, struct zp_json_parser *p,
-    struct zp_json **out)
+zp_env_body_dom(
+    struct zp_envelope *e, struct zp_json_parser *p, struct zp_json **out)
 {
 	*out = NULL;
 	if (e->body.p == NULL)
@@ -339,8 +354,9 @@ put_raw_field(struct zp_jw *w, const struct zp_env_field *f)
 
 	/* The key is still escaped, so it is written between quotes as is. */
 	zp_jw_raw(w, "\"", 1);
-	if (w->err == 0 && (zp_buf_append(b, f->key.p, f->key.n) != 0 ||
-	    zp_buf_append(b, "\":", 2) != 0))
+	if (w->err == 0 &&
+	    (zp_buf_append(b, f->key.p, f->key.n) != 0 ||
+		zp_buf_append(b, "\":", 2) != 0))
 		w->err = ZP_ENOMEM;
 	w->need_comma[w->depth] = 0;
 	zp_jw_raw(w, f->value.p, f->value.n);
@@ -348,8 +364,8 @@ put_raw_field(struct zp_jw *w, const struct zp_env_field *f)
 
 /* replaced tells whether an added field has the same key as f. */
 static int
-replaced(const struct zp_env_field *f, const struct zp_env_field *add,
-    size_t nadd)
+replaced(
+    const struct zp_env_field *f, const struct zp_env_field *add, size_t nadd)
 {
 	size_t i;
 
@@ -464,8 +480,8 @@ zp_env_build(struct zp_buf *out, const struct zp_env_new *n)
 int
 zp_env_eos(struct zp_buf *out, const char *account)
 {
-	struct zp_env_new n = {"eos", account, NULL, NULL, NULL, -1, NULL,
-	    {NULL, 0}};
+	struct zp_env_new n = {
+	    "eos", account, NULL, NULL, NULL, -1, NULL, {NULL, 0}};
 
 	return zp_env_build(out, &n);
 }

@@ -33,7 +33,7 @@ struct zp_slice {
 
 /* One top-level field kept verbatim: key and value as raw JSON text. */
 struct zp_env_field {
-	struct zp_slice key;   /* the key's content, still escaped */
+	struct zp_slice key; /* the key's content, still escaped */
 	struct zp_slice value; /* the value as raw JSON */
 };
 
@@ -47,12 +47,12 @@ struct zp_envelope {
 	const char *path;
 	const char *endpoint;
 	const char *at;
-	long status;          /* -1 when absent */
+	long status; /* -1 when absent */
 	struct zp_slice body; /* raw JSON; p == NULL when absent */
 	struct zp_env_field *extra; /* unknown fields, in order */
 	size_t nextra;
 	struct zp_json_error err; /* where a parse failed */
-	const char *why;          /* what was wrong with a bad envelope */
+	const char *why; /* what was wrong with a bad envelope */
 	struct zp_arena arena;
 };
 
@@ -76,8 +76,8 @@ int zp_env_is(const struct zp_envelope *e, const char *k);
  * zp_env_body_dom parses the body into the envelope's arena with p and
  * stores its root in *out (NULL when there is no body).
  */
-int zp_env_body_dom(struct zp_envelope *e, struct zp_json_parser *p,
-    struct zp_json **out);
+int zp_env_body_dom(
+    struct zp_envelope *e, struct zp_json_parser *p, struct zp_json **out);
 
 /*
  * zp_env_write appends e as one compact message (no newline): its known

@@ -10,22 +10,22 @@
 
 enum zp_err {
 	ZP_OK = 0,
-	ZP_ENOMEM = -1,     /* out of memory */
-	ZP_EINVAL = -2,     /* invalid argument or usage */
-	ZP_EPARSE = -3,     /* malformed JSON */
-	ZP_EDEPTH = -4,     /* JSON nested deeper than the limit */
-	ZP_EENVELOPE = -5,  /* well-formed JSON that is not an envelope */
-	ZP_EVERSION = -6,   /* envelope with an unknown major version */
-	ZP_EIO = -7,        /* read or write failed */
-	ZP_EPIPE = -8,      /* the downstream reader went away */
+	ZP_ENOMEM = -1, /* out of memory */
+	ZP_EINVAL = -2, /* invalid argument or usage */
+	ZP_EPARSE = -3, /* malformed JSON */
+	ZP_EDEPTH = -4, /* JSON nested deeper than the limit */
+	ZP_EENVELOPE = -5, /* well-formed JSON that is not an envelope */
+	ZP_EVERSION = -6, /* envelope with an unknown major version */
+	ZP_EIO = -7, /* read or write failed */
+	ZP_EPIPE = -8, /* the downstream reader went away */
 	ZP_ETRANSPORT = -9, /* ZeroMQ socket or endpoint failure */
-	ZP_EINTR = -10,     /* interrupted by SIGINT or SIGTERM */
-	ZP_ECRYPTO = -11,   /* OpenSSL refused an operation */
-	ZP_ECONFIG = -12,   /* bad configuration value */
-	ZP_ESECRET = -13,   /* a secret is missing or unreadable */
-	ZP_ETOOBIG = -14,   /* input exceeds a size limit */
+	ZP_EINTR = -10, /* interrupted by SIGINT or SIGTERM */
+	ZP_ECRYPTO = -11, /* OpenSSL refused an operation */
+	ZP_ECONFIG = -12, /* bad configuration value */
+	ZP_ESECRET = -13, /* a secret is missing or unreadable */
+	ZP_ETOOBIG = -14, /* input exceeds a size limit */
 	ZP_ENOTFOUND = -15, /* a named thing does not exist */
-	ZP_EDECODE = -16,   /* bad base64url, hex or percent encoding */
+	ZP_EDECODE = -16, /* bad base64url, hex or percent encoding */
 	ZP_ECODE_MIN = -16
 };
 

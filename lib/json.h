@@ -26,7 +26,7 @@
 
 /* Where and why a document was rejected. */
 struct zp_json_error {
-	size_t offset;      /* byte offset of the offending input */
+	size_t offset; /* byte offset of the offending input */
 	const char *reason; /* static English text */
 };
 
@@ -58,10 +58,11 @@ struct zp_json_tok {
 	const char *src;
 	size_t len;
 	size_t pos;
-	size_t start;     /* offset of the token's content */
-	size_t tlen;      /* length of the token's content */
+	size_t start; /* offset of the token's content */
+	size_t tlen; /* length of the token's content */
 	size_t raw_start; /* offset of the token's first byte */
-	int escaped;      /* string or key contains backslash escapes */
+	int escaped; /* string or key contains backslash escapes */
+	int verbatim; /* string can be written back byte for byte */
 	int state;
 	int depth;
 	int max_depth;
@@ -71,8 +72,8 @@ struct zp_json_tok {
 };
 
 /* zp_json_tok_init starts tokenizing len bytes at src. */
-void zp_json_tok_init(struct zp_json_tok *t, const char *src, size_t len,
-    int max_depth);
+void zp_json_tok_init(
+    struct zp_json_tok *t, const char *src, size_t len, int max_depth);
 
 /* zp_json_next returns the next token, ZP_TOK_END, or ZP_TOK_ERROR. */
 enum zp_tok zp_json_next(struct zp_json_tok *t);
@@ -113,7 +114,7 @@ struct zp_json_member;
 struct zp_json {
 	uint8_t type;
 	uint8_t plain; /* string: bytes can be written without escaping */
-	size_t n;      /* string/number: bytes; array/object: entries */
+	size_t n; /* string/number: bytes; array/object: entries */
 	union {
 		const char *s;
 		struct zp_json *items;

@@ -52,14 +52,14 @@ slot(struct zp_json_parser *p)
 
 /* set_string fills v with the string token just read. */
 static int
-set_string(struct zp_json_parser *p, const struct zp_json_tok *t,
-    struct zp_json *v)
+set_string(
+    struct zp_json_parser *p, const struct zp_json_tok *t, struct zp_json *v)
 {
 	const char *raw = t->src + t->start;
 
 	v->type = ZP_JSON_STRING;
 	if (!t->escaped) {
-		v->plain = 1;
+		v->plain = (uint8_t)t->verbatim;
 		v->n = t->tlen;
 		v->u.s = raw;
 		return 0;
@@ -113,26 +113,20 @@ add_token(struct zp_json_parser *p, struct zp_json_tok *t, enum zp_tok tok)
 	switch (tok) {
 	case ZP_TOK_OBJ_BEGIN:
 	case ZP_TOK_ARR_BEGIN:
-		v->type = tok == ZP_TOK_OBJ_BEGIN ? ZP_JSON_OBJECT : ZP_JSON_ARRAY;
+		v->type =
+		    tok == ZP_TOK_OBJ_BEGIN ? ZP_JSON_OBJECT : ZP_JSON_ARRAY;
 		p->frames[t->depth] = p->top;
 		return 0;
 	case ZP_TOK_KEY:
-	case ZP_TOK_STRING:
-		return set_string(p, t, v);
+	case ZP_TOK_STRING: return set_string(p, t, v);
 	case ZP_TOK_NUMBER:
 		v->type = ZP_JSON_NUMBER;
 		v->n = t->tlen;
 		v->u.s = t->src + t->start;
 		return 0;
-	case ZP_TOK_TRUE:
-		v->type = ZP_JSON_TRUE;
-		return 0;
-	case ZP_TOK_FALSE:
-		v->type = ZP_JSON_FALSE;
-		return 0;
-	default:
-		v->type = ZP_JSON_NULL;
-		return 0;
+	case ZP_TOK_TRUE: v->type = ZP_JSON_TRUE; return 0;
+	case ZP_TOK_FALSE: v->type = ZP_JSON_FALSE; return 0;
+	default: v->type = ZP_JSON_NULL; return 0;
 	}
 }
 

@@ -9,15 +9,16 @@
 
 #include "error.h"
 #include "json.h"
+#include "utf8.h"
 
 enum state {
-	S_VALUE,         /* a value must come */
-	S_VALUE_OR_END,  /* just after '[' */
-	S_KEY_OR_END,    /* just after '{' */
-	S_KEY,           /* after ',' in an object */
-	S_COLON,         /* after a key */
-	S_COMMA_OR_END,  /* after a value inside a container */
-	S_DONE           /* after the top-level value */
+	S_VALUE, /* a value must come */
+	S_VALUE_OR_END, /* just after '[' */
+	S_KEY_OR_END, /* just after '{' */
+	S_KEY, /* after ',' in an object */
+	S_COLON, /* after a key */
+	S_COMMA_OR_END, /* after a value inside a container */
+	S_DONE /* after the top-level value */
 };
 
 /* fail records an error at offset and returns ZP_TOK_ERROR. */
@@ -35,8 +36,8 @@ fail(struct zp_json_tok *t, size_t offset, const char *reason)
 
 /* zp_json_tok_init starts tokenizing len bytes at src. */
 void
-zp_json_tok_init(struct zp_json_tok *t, const char *src, size_t len,
-    int max_depth)
+zp_json_tok_init(
+    struct zp_json_tok *t, const char *src, size_t len, int max_depth)
 {
 	t->src = src;
 	t->len = len;
@@ -78,7 +79,7 @@ push(struct zp_json_tok *t, int is_obj)
 	if (is_obj)
 		t->stack[d >> 3] |= (uint8_t)(1u << (d & 7));
 	else
-		t->stack[d >> 3] &= (uint8_t)~(1u << (d & 7));
+		t->stack[d >> 3] &= (uint8_t) ~(1u << (d & 7));
 	t->depth = d + 1;
 	return 0;
 }
@@ -88,40 +89,6 @@ static void
 after_value(struct zp_json_tok *t)
 {
 	t->state = t->depth == 0 ? S_DONE : S_COMMA_OR_END;
-}
-
-/* utf8_seq validates the multi-byte sequence at p; returns its length. */
-static size_t
-utf8_seq(const unsigned char *p, size_t avail)
-{
-	unsigned c = p[0];
-	unsigned lo = 0x80, hi = 0xBF;
-	size_t n, i;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
 }
 
 /* hex4 reads four hex digits at p into *v; returns 0 or -1. */
@@ -148,22 +115,24 @@ hex4(const unsigned char *p, unsigned *v)
 
 /* scan_escape validates the escape at s[i] == '\\'; returns its length. */
 static size_t
-scan_escape(struct zp_json_tok *t, const unsigned char *s, size_t i,
-    size_t end)
+scan_escape(
+    struct zp_json_tok *t, const unsigned char *s, size_t i, size_t end)
 {
 	unsigned u, lo;
 
 	if (i + 1 >= end)
 		return 0;
 	switch (s[i + 1]) {
-	case '"': case '\\': case '/': case 'b':
-	case 'f': case 'n': case 'r': case 't':
-		return 2;
-	case 'u':
-		break;
-	default:
-		fail(t, i, "invalid escape in string");
-		return 0;
+	case '"':
+	case '\\':
+	case '/':
+	case 'b':
+	case 'f':
+	case 'n':
+	case 'r':
+	case 't': return 2;
+	case 'u': break;
+	default: fail(t, i, "invalid escape in string"); return 0;
 	}
 	if (i + 6 > end || hex4(s + i + 2, &u) != 0) {
 		fail(t, i, "\\u escape needs four hex digits");
@@ -186,17 +155,66 @@ scan_escape(struct zp_json_tok *t, const unsigned char *s, size_t i,
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-/* plain8 tells whether 8 bytes need no attention inside a string. */
-static inline int
-plain8(const unsigned char *p)
+/*
+ * special8 flags, in the high bit of each byte, the bytes of p[0..8) that
+ * a string scan must look at: controls, '"', '\\', DEL and non-ASCII.  A
+ * borrow can only flag bytes above a truly flagged one, so the lowest flag
+ * is exact.
+ */
+static inline uint64_t
+special8(const unsigned char *p)
 {
-	uint64_t x, ctl, quo, bsl;
+	uint64_t x, q, b, d;
 
 	memcpy(&x, p, 8);
-	ctl = (x - ONES * 0x20) & ~x;
-	quo = ((x ^ (ONES * '"')) - ONES) & ~(x ^ (ONES * '"'));
-	bsl = ((x ^ (ONES * '\\')) - ONES) & ~(x ^ (ONES * '\\'));
-	return ((ctl | quo | bsl | x) & HIGHS) == 0;
+	q = x ^ (ONES * '"');
+	b = x ^ (ONES * '\\');
+	d = x ^ (ONES * 0x7F);
+	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+		   ((b - ONES) & ~b) | ((d - ONES) & ~d) | x) &
+	    HIGHS;
+}
+
+/* skip_plain advances i past bytes that need no attention in a string. */
+static inline size_t
+skip_plain(const unsigned char *s, size_t i, size_t end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t m;
+
+	for (; i + 8 <= end; i += 8)
+		if ((m = special8(s + i)) != 0)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
+#endif
+	while (i < end && s[i] >= 0x20 && s[i] < 0x7F && s[i] != '"' &&
+	    s[i] != '\\')
+		i++;
+	return i;
+}
+
+/* string_special handles the byte at s[i] that is not plain text. */
+static size_t
+string_special(
+    struct zp_json_tok *t, const unsigned char *s, size_t i, size_t end)
+{
+	size_t n;
+
+	if (s[i] == '\\') {
+		t->escaped = 1;
+		t->verbatim = 0;
+		return scan_escape(t, s, i, end);
+	}
+	if (s[i] == 0x7F) {
+		t->verbatim = 0; /* written as \u007f, as jq does */
+		return 1;
+	}
+	if (s[i] < 0x20) {
+		fail(t, i, "control character in string");
+		return 0;
+	}
+	if ((n = zp_utf8_seq(s + i, end - i)) == 0)
+		fail(t, i, "invalid UTF-8 in string");
+	return n;
 }
 
 /* scan_string validates the string whose quote is at t->pos. */
@@ -207,27 +225,17 @@ scan_string(struct zp_json_tok *t, enum zp_tok tok)
 	size_t open = t->pos, i = t->pos + 1, end = t->len, n;
 
 	t->escaped = 0;
+	t->verbatim = 1;
 	for (;;) {
-		while (i + 8 <= end && plain8(s + i))
-			i += 8;
-		while (i < end && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' &&
-		    s[i] != '\\')
-			i++;
+		i = skip_plain(s, i, end);
 		if (i >= end)
 			return fail(t, open, "unterminated string");
 		if (s[i] == '"')
 			break;
-		if (s[i] == '\\') {
-			t->escaped = 1;
-			n = scan_escape(t, s, i, end);
-			if (n == 0)
-				return t->code ? ZP_TOK_ERROR
-					       : fail(t, open, "unterminated string");
-		} else if (s[i] < 0x20) {
-			return fail(t, i, "control character in string");
-		} else if ((n = utf8_seq(s + i, end - i)) == 0) {
-			return fail(t, i, "invalid UTF-8 in string");
-		}
+		n = string_special(t, s, i, end);
+		if (n == 0)
+			return t->code ? ZP_TOK_ERROR
+				       : fail(t, open, "unterminated string");
 		i += n;
 	}
 	t->raw_start = open;
@@ -267,7 +275,8 @@ scan_number(struct zp_json_tok *t)
 	if (i < end && s[i] == '.') {
 		i++;
 		if (digits(s, &i, end) == 0)
-			return fail(t, i, "expected digit after decimal point");
+			return fail(
+			    t, i, "expected digit after decimal point");
 	}
 	if (i < end && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
@@ -317,23 +326,16 @@ scan_value(struct zp_json_tok *t, unsigned char c)
 		t->tlen = 1;
 		t->state = S_VALUE_OR_END;
 		return ZP_TOK_ARR_BEGIN;
-	case '"':
-		tok = scan_string(t, ZP_TOK_STRING);
-		break;
-	case 't':
-		tok = scan_literal(t, "true", ZP_TOK_TRUE);
-		break;
-	case 'f':
-		tok = scan_literal(t, "false", ZP_TOK_FALSE);
-		break;
-	case 'n':
-		tok = scan_literal(t, "null", ZP_TOK_NULL);
-		break;
+	case '"': tok = scan_string(t, ZP_TOK_STRING); break;
+	case 't': tok = scan_literal(t, "true", ZP_TOK_TRUE); break;
+	case 'f': tok = scan_literal(t, "false", ZP_TOK_FALSE); break;
+	case 'n': tok = scan_literal(t, "null", ZP_TOK_NULL); break;
 	default:
 		if (c == '-' || (c >= '0' && c <= '9'))
 			tok = scan_number(t);
 		else if (c == 0xEF)
-			return fail(t, t->pos, "byte order mark or stray UTF-8");
+			return fail(
+			    t, t->pos, "byte order mark or stray UTF-8");
 		else
 			return fail(t, t->pos, "unexpected character");
 	}
@@ -349,8 +351,8 @@ close_container(struct zp_json_tok *t, unsigned char c)
 	int obj = in_object(t);
 
 	if (c != (obj ? '}' : ']'))
-		return fail(t, t->pos, obj ? "expected ',' or '}'"
-					   : "expected ',' or ']'");
+		return fail(t, t->pos,
+		    obj ? "expected ',' or '}'" : "expected ',' or ']'");
 	t->raw_start = t->start = t->pos++;
 	t->tlen = 1;
 	t->depth--;
@@ -366,9 +368,9 @@ zp_json_next(struct zp_json_tok *t)
 	unsigned char c;
 
 	for (;;) {
-		while (t->pos < t->len && (s[t->pos] == ' ' ||
-		    s[t->pos] == '\n' || s[t->pos] == '\r' ||
-		    s[t->pos] == '\t'))
+		while (t->pos < t->len &&
+		    (s[t->pos] == ' ' || s[t->pos] == '\n' ||
+			s[t->pos] == '\r' || s[t->pos] == '\t'))
 			t->pos++;
 		if (t->pos >= t->len) {
 			if (t->state == S_DONE && t->code == 0)
@@ -379,8 +381,7 @@ zp_json_next(struct zp_json_tok *t)
 		}
 		c = s[t->pos];
 		switch (t->state) {
-		case S_VALUE:
-			return scan_value(t, c);
+		case S_VALUE: return scan_value(t, c);
 		case S_VALUE_OR_END:
 			if (c == ']')
 				return close_container(t, c);
@@ -398,7 +399,8 @@ zp_json_next(struct zp_json_tok *t)
 			return ZP_TOK_KEY;
 		case S_COLON:
 			if (c != ':')
-				return fail(t, t->pos, "expected ':' after key");
+				return fail(
+				    t, t->pos, "expected ':' after key");
 			t->pos++;
 			t->state = S_VALUE;
 			break;
@@ -409,7 +411,8 @@ zp_json_next(struct zp_json_tok *t)
 			t->state = in_object(t) ? S_KEY : S_VALUE;
 			break;
 		default:
-			return fail(t, t->pos, "trailing characters after value");
+			return fail(
+			    t, t->pos, "trailing characters after value");
 		}
 	}
 }
@@ -468,8 +471,8 @@ zp_json_unescape(const char *raw, size_t n, char *out)
 
 	while (i < n) {
 		const void *bs = memchr(s + i, '\\', n - i);
-		size_t run = bs ? (size_t)((const unsigned char *)bs - s) - i
-				: n - i;
+		size_t run =
+		    bs ? (size_t)((const unsigned char *)bs - s) - i : n - i;
 
 		memcpy(out + o, s + i, run);
 		o += run;
@@ -486,7 +489,8 @@ zp_json_unescape(const char *raw, size_t n, char *out)
 			hex4(s + i + 2, &u);
 			if (u >= 0xD800 && u <= 0xDBFF) {
 				hex4(s + i + 8, &lo);
-				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				u = 0x10000 + ((u - 0xD800) << 10) +
+				    (lo - 0xDC00);
 				i += 6;
 			}
 			o += put_utf8(out + o, u);

@@ -10,8 +10,13 @@
 
 #include "error.h"
 #include "json.h"
+#include "utf8.h"
 
-/* put appends n bytes with the capacity check inlined. */
+/*
+ * put appends n bytes with the capacity check inlined.  It leaves room for
+ * the NUL but does not store it: the public functions terminate once, at
+ * their end, with terminate().
+ */
 static inline int
 put(struct zp_buf *b, const void *p, size_t n)
 {
@@ -19,63 +24,277 @@ put(struct zp_buf *b, const void *p, size_t n)
 		return ZP_ENOMEM;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
-	b->data[b->len] = '\0';
 	return 0;
+}
+
+/* terminate stores the NUL that zp_buf promises after its bytes. */
+static inline int
+terminate(struct zp_buf *b, int rc)
+{
+	if (b->data != NULL)
+		b->data[b->len] = '\0';
+	return rc;
 }
 
 /* needs_escape is 1 for bytes that cannot appear raw in a JSON string. */
 static const unsigned char needs_escape[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
 };
-
-/* utf8_len returns the length of a valid UTF-8 sequence at p, or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t avail)
-{
-	unsigned c = p[0];
-	unsigned lo = 0x80, hi = 0xBF;
-	size_t n, i;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
 
 /* put_escape appends the escape for control or special byte c. */
 static int
@@ -96,9 +315,9 @@ put_escape(struct zp_buf *b, unsigned char c)
 	}
 }
 
-/* zp_json_write_string appends s[0..n) as a quoted JSON string. */
-int
-zp_json_write_string(struct zp_buf *b, const char *str, size_t n)
+/* write_string appends s[0..n) as a quoted JSON string, unterminated. */
+static int
+write_string(struct zp_buf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, run, k;
@@ -118,7 +337,7 @@ zp_json_write_string(struct zp_buf *b, const char *str, size_t n)
 			if (put_escape(b, s[i]) != 0)
 				return ZP_ENOMEM;
 			i++;
-		} else if ((k = utf8_len(s + i, n - i)) != 0) {
+		} else if ((k = zp_utf8_seq(s + i, n - i)) != 0) {
 			if (put(b, s + i, k) != 0)
 				return ZP_ENOMEM;
 			i += k;
@@ -132,31 +351,23 @@ zp_json_write_string(struct zp_buf *b, const char *str, size_t n)
 }
 
 /* write_str writes a DOM string, copying it whole when it is plain. */
-static int
+static inline int
 write_str(struct zp_buf *b, const struct zp_json *v)
 {
-	if (v->plain && v->n < 64) {
-		size_t i;
-
-		for (i = 0; i < v->n; i++)
-			if (v->u.s[i] == 0x7F)
-				return zp_json_write_string(b, v->u.s, v->n);
-		if (b->cap - b->len <= v->n + 2 &&
-		    zp_buf_reserve(b, v->n + 2) != 0)
-			return ZP_ENOMEM;
-		b->data[b->len++] = '"';
-		memcpy(b->data + b->len, v->u.s, v->n);
-		b->len += v->n;
-		b->data[b->len++] = '"';
-		b->data[b->len] = '\0';
-		return 0;
-	}
-	return zp_json_write_string(b, v->u.s, v->n);
+	if (!v->plain)
+		return write_string(b, v->u.s, v->n);
+	if (b->cap - b->len <= v->n + 2 && zp_buf_reserve(b, v->n + 2) != 0)
+		return ZP_ENOMEM;
+	b->data[b->len] = '"';
+	memcpy(b->data + b->len + 1, v->u.s, v->n);
+	b->data[b->len + 1 + v->n] = '"';
+	b->len += v->n + 2;
+	return 0;
 }
 
-/* zp_json_write appends the compact serialization of v to out. */
-int
-zp_json_write(struct zp_buf *b, const struct zp_json *v)
+/* write_value appends the compact serialization of v, unterminated. */
+static int
+write_value(struct zp_buf *b, const struct zp_json *v)
 {
 	size_t i;
 	int rc = 0;
@@ -173,7 +384,7 @@ zp_json_write(struct zp_buf *b, const struct zp_json *v)
 			if (i > 0)
 				rc = put(b, ",", 1);
 			if (rc == 0)
-				rc = zp_json_write(b, &v->u.items[i]);
+				rc = write_value(b, &v->u.items[i]);
 		}
 		return rc != 0 ? rc : put(b, "]", 1);
 	default:
@@ -186,13 +397,34 @@ zp_json_write(struct zp_buf *b, const struct zp_json *v)
 			if (rc == 0)
 				rc = put(b, ":", 1);
 			if (rc == 0)
-				rc = zp_json_write(b, &v->u.members[i].value);
+				rc = write_value(b, &v->u.members[i].value);
 		}
 		return rc != 0 ? rc : put(b, "}", 1);
 	}
 }
 
+/* zp_json_write appends the compact serialization of v to out. */
+int
+zp_json_write(struct zp_buf *b, const struct zp_json *v)
+{
+	return terminate(b, write_value(b, v));
+}
+
+/* zp_json_write_string appends s[0..n) as a quoted JSON string. */
+int
+zp_json_write_string(struct zp_buf *b, const char *s, size_t n)
+{
+	return terminate(b, write_string(b, s, n));
+}
+
 /* --- streaming writer ------------------------------------------------ */
+
+/* jput is put for the streaming writer, which keeps the buffer a string. */
+static int
+jput(struct zp_buf *b, const void *p, size_t n)
+{
+	return terminate(b, put(b, p, n));
+}
 
 void
 zp_jw_init(struct zp_jw *w, struct zp_buf *out)
@@ -208,7 +440,7 @@ static void
 sep(struct zp_jw *w)
 {
 	if (w->need_comma[w->depth] && w->err == 0)
-		w->err = put(w->out, ",", 1);
+		w->err = jput(w->out, ",", 1);
 	w->need_comma[w->depth] = 1;
 }
 
@@ -223,7 +455,7 @@ open_container(struct zp_jw *w, char opener, char closer)
 		return;
 	}
 	if (w->err == 0)
-		w->err = put(w->out, &opener, 1);
+		w->err = jput(w->out, &opener, 1);
 	w->depth++;
 	w->need_comma[w->depth] = 0;
 	w->closer[w->depth] = closer;
@@ -251,7 +483,7 @@ zp_jw_end(struct zp_jw *w)
 		return;
 	}
 	if (w->err == 0)
-		w->err = put(w->out, &w->closer[w->depth], 1);
+		w->err = jput(w->out, &w->closer[w->depth], 1);
 	w->depth--;
 }
 
@@ -263,7 +495,7 @@ zp_jw_key(struct zp_jw *w, const char *key)
 	if (w->err == 0)
 		w->err = zp_json_write_string(w->out, key, strlen(key));
 	if (w->err == 0)
-		w->err = put(w->out, ":", 1);
+		w->err = jput(w->out, ":", 1);
 	w->need_comma[w->depth] = 0;
 }
 
@@ -288,7 +520,7 @@ zp_jw_raw(struct zp_jw *w, const char *json, size_t n)
 {
 	sep(w);
 	if (w->err == 0)
-		w->err = put(w->out, json, n);
+		w->err = jput(w->out, json, n);
 	w->need_comma[w->depth] = w->depth > 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,12 +19,51 @@ static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 /* zp_log_init sets the program name (borrowed), threshold and format. */
 void
-zp_log_init(const char *prog, enum zp_log_level level,
-    enum zp_log_format format)
+zp_log_init(
+    const char *prog, enum zp_log_level level, enum zp_log_format format)
 {
+	const char *env;
+	int i;
+
 	log_prog = prog;
 	log_level = level;
 	log_format = format;
+	env = getenv("ZP_LOG_FORMAT");
+	if (env != NULL && env[0] != '\0' &&
+	    zp_log_parse_format(env, &log_format) != 0)
+		zp_warn("ZP_LOG_FORMAT: '%s' is neither text nor json", env);
+	env = getenv("ZP_LOG_LEVEL");
+	if (env == NULL || env[0] == '\0')
+		return;
+	for (i = 0; i < 4; i++)
+		if (strcmp(env, level_names[i]) == 0)
+			break;
+	if (i < 4)
+		log_level = (enum zp_log_level)i;
+	else
+		zp_warn("ZP_LOG_LEVEL: '%s' is not error, warn, info or debug",
+		    env);
+}
+
+/* zp_log_opt applies one of the common logging flags. */
+int
+zp_log_opt(const char *name, const char *value)
+{
+	if (strcmp(name, "log-format") == 0)
+		return zp_log_parse_format(value, &log_format) == 0
+		    ? 1
+		    : ZP_EINVAL;
+	if (strcmp(name, "quiet") == 0) {
+		if (log_level > ZP_LOG_ERROR)
+			log_level--;
+		return 1;
+	}
+	if (strcmp(name, "verbose") == 0) {
+		if (log_level < ZP_LOG_DEBUG)
+			log_level++;
+		return 1;
+	}
+	return 0;
 }
 
 /* zp_log_set_level changes the threshold. */
@@ -89,6 +129,6 @@ zp_log(enum zp_log_level level, const char *fmt, ...)
 	if (log_format == ZP_LOG_JSON)
 		emit_json(level, msg);
 	else
-		fprintf(stderr, "%s: %s: %s\n", log_prog, level_names[level],
-		    msg);
+		fprintf(
+		    stderr, "%s: %s: %s\n", log_prog, level_names[level], msg);
 }

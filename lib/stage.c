@@ -18,8 +18,8 @@ long_opt(const char *name, const char *value, long min, long max, long *out,
 
 	v = strtol(value, &end, 10);
 	if (value[0] == '\0' || *end != '\0' || v < min || v > max) {
-		zp_buf_printf(why, "%s: '%s' is not a number in %ld..%ld", name,
-		    value, min, max);
+		zp_buf_printf(why, "%s: '%s' is not a number in %ld..%ld",
+		    name, value, min, max);
 		return ZP_EINVAL;
 	}
 	*out = v;
@@ -36,8 +36,8 @@ zp_stage_opt(struct zp_stage_opts *o, const char *name, const char *value,
 
 	if (strcmp(name, "in") == 0) {
 		if (o->nin == ZP_STAGE_MAX_IN) {
-			zp_buf_printf(why, "--in: at most %d inputs",
-			    ZP_STAGE_MAX_IN);
+			zp_buf_printf(
+			    why, "--in: at most %d inputs", ZP_STAGE_MAX_IN);
 			return ZP_EINVAL;
 		}
 		o->in[o->nin++] = value;
@@ -109,8 +109,8 @@ flush_out(void *arg)
 
 /* zp_stage_open opens the input and output. */
 int
-zp_stage_open(struct zp_stage *s, const struct zp_stage_opts *o,
-    struct zp_buf *why)
+zp_stage_open(
+    struct zp_stage *s, const struct zp_stage_opts *o, struct zp_buf *why)
 {
 	static const char *const stdin_only[] = {"-"};
 	int rc;

@@ -32,8 +32,8 @@ struct zp_stage {
 	struct zp_out *out;
 	long producers;
 	long eos_seen;
-	unsigned long nread;    /* valid envelopes delivered */
-	unsigned long nbad;     /* messages dropped as bad envelopes */
+	unsigned long nread; /* valid envelopes delivered */
+	unsigned long nbad; /* messages dropped as bad envelopes */
 	unsigned long nversion; /* of which: unknown major version */
 	unsigned long nwritten;
 	int done;
@@ -57,8 +57,8 @@ int zp_stage_opt(struct zp_stage_opts *o, const char *name, const char *value,
     struct zp_buf *why);
 
 /* zp_stage_open opens the input and output; why says what failed. */
-int zp_stage_open(struct zp_stage *s, const struct zp_stage_opts *o,
-    struct zp_buf *why);
+int zp_stage_open(
+    struct zp_stage *s, const struct zp_stage_opts *o, struct zp_buf *why);
 
 /*
  * zp_stage_next parses the next envelope into s->env and returns 1; 0 when

@@ -73,8 +73,10 @@ classify(const char *uri, const char **addr, struct zp_buf *why)
 	} else if (strstr(uri, "://") == NULL && uri[0] != '\0') {
 		return URI_FILE;
 	}
-	zp_buf_printf(why, "%s: unknown transport (use -, a file, tcp://, "
-			   "bind:tcp://, ipc:// or bind:ipc://)", uri);
+	zp_buf_printf(why,
+	    "%s: unknown transport (use -, a file, tcp://, "
+	    "bind:tcp://, ipc:// or bind:ipc://)",
+	    uri);
 	return ZP_EINVAL;
 }
 
@@ -92,8 +94,8 @@ open_socket(int type, const struct zp_transport_opts *o)
 		ctx_put();
 		return NULL;
 	}
-	zmq_setsockopt(s, type == ZMQ_PULL ? ZMQ_RCVHWM : ZMQ_SNDHWM, &hwm,
-	    sizeof(hwm));
+	zmq_setsockopt(
+	    s, type == ZMQ_PULL ? ZMQ_RCVHWM : ZMQ_SNDHWM, &hwm, sizeof(hwm));
 	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
 	return s;
 }
@@ -183,8 +185,8 @@ open_fd_source(struct src *s, int kind, const char *uri, struct zp_buf *why)
 
 /* open_one adds uri to in: a descriptor source or the shared socket. */
 static int
-open_one(struct zp_in *in, const char *uri,
-    const struct zp_transport_opts *o, struct zp_buf *why)
+open_one(struct zp_in *in, const char *uri, const struct zp_transport_opts *o,
+    struct zp_buf *why)
 {
 	const char *addr;
 	int kind = classify(uri, &addr, why), rc;
@@ -199,13 +201,13 @@ open_one(struct zp_in *in, const char *uri,
 		}
 		return rc;
 	}
-	if (in->zsock == NULL && (in->zsock = open_socket(ZMQ_PULL, o)) ==
-	    NULL) {
+	if (in->zsock == NULL &&
+	    (in->zsock = open_socket(ZMQ_PULL, o)) == NULL) {
 		zp_buf_printf(why, "%s: %s", uri, zmq_strerror(errno));
 		return ZP_ETRANSPORT;
 	}
-	return attach(in->zsock, kind, addr, in->endpoint,
-	    sizeof(in->endpoint), why);
+	return attach(
+	    in->zsock, kind, addr, in->endpoint, sizeof(in->endpoint), why);
 }
 
 /* zp_in_open opens the n sources named by uris into *in. */
@@ -218,8 +220,8 @@ zp_in_open(struct zp_in **inp, const char *const *uris, size_t n,
 	int rc = 0;
 
 	*inp = NULL;
-	if (in == NULL || (in->src = calloc(n ? n : 1, sizeof(*in->src))) ==
-	    NULL) {
+	if (in == NULL ||
+	    (in->src = calloc(n ? n : 1, sizeof(*in->src))) == NULL) {
 		free(in);
 		return ZP_ENOMEM;
 	}
@@ -308,26 +310,6 @@ fill(struct src *s)
 	return 0;
 }
 
-/* next_line delivers a ready line from any source, fairly. */
-static int
-next_line(struct zp_in *in, struct zp_slice *msg)
-{
-	size_t k;
-
-	for (k = 0; k < in->nsrc; k++) {
-		size_t i = (in->next + k) % in->nsrc;
-		struct src *s = &in->src[i];
-
-		if (s->buf != NULL && take_line(s, msg)) {
-			in->next = (i + 1) % in->nsrc;
-			in->last = s->name;
-			in->last_line = s->line;
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* recv_msg takes one waiting ZeroMQ message; 1, 0 if none, or an error. */
 static int
 recv_msg(struct zp_in *in, struct zp_slice *msg)
@@ -362,9 +344,60 @@ source_ended(struct zp_in *in, struct src *s)
 	}
 }
 
+/*
+ * take_ready takes a line of s; beside a socket it first reads s if s has
+ * no line but data is waiting, so that a busy socket cannot starve it.
+ */
+static int
+take_ready(struct zp_in *in, struct src *s, struct zp_slice *msg)
+{
+	struct pollfd p = {s->fd, POLLIN, 0};
+	int rc;
+
+	if (s->buf != NULL && take_line(s, msg))
+		return 1;
+	if (in->zsock == NULL || s->fd < 0 || poll(&p, 1, 0) != 1)
+		return 0;
+	if ((rc = fill(s)) != 0)
+		return rc;
+	source_ended(in, s);
+	return take_line(s, msg);
+}
+
+/*
+ * next_line delivers a ready message from any source, fairly: the sources
+ * take turns, the ZeroMQ socket being one more turn after the descriptors.
+ */
+static int
+next_line(struct zp_in *in, struct zp_slice *msg)
+{
+	size_t nslot = in->nsrc + (in->zsock != NULL), k;
+	int rc;
+
+	for (k = 0; k < nslot; k++) {
+		size_t i = (in->next + k) % nslot;
+
+		if (i == in->nsrc)
+			rc = recv_msg(in, msg);
+		else
+			rc = take_ready(in, &in->src[i], msg);
+		if (rc == 0)
+			continue;
+		if (rc == 1) {
+			in->next = (i + 1) % nslot;
+			if (i < in->nsrc) {
+				in->last = in->src[i].name;
+				in->last_line = in->src[i].line;
+			}
+		}
+		return rc;
+	}
+	return 0;
+}
+
 /* wait_any polls every open source once and reads what is ready. */
 static int
-wait_any(struct zp_in *in, struct zp_slice *msg)
+wait_any(struct zp_in *in)
 {
 	zmq_pollitem_t items[64];
 	size_t map[64], n = 0, i;
@@ -373,22 +406,20 @@ wait_any(struct zp_in *in, struct zp_slice *msg)
 	for (i = 0; i < in->nsrc && n < 63; i++) {
 		if (in->src[i].fd < 0)
 			continue;
-		items[n] = (zmq_pollitem_t){NULL, in->src[i].fd, ZMQ_POLLIN, 0};
+		items[n] =
+		    (zmq_pollitem_t) {NULL, in->src[i].fd, ZMQ_POLLIN, 0};
 		map[n++] = i;
 	}
-	if (in->zsock != NULL) {
-		if ((rc = recv_msg(in, msg)) != 0)
-			return rc;
-		items[n++] = (zmq_pollitem_t){in->zsock, 0, ZMQ_POLLIN, 0};
-	}
+	if (in->zsock != NULL)
+		items[n++] = (zmq_pollitem_t) {in->zsock, 0, ZMQ_POLLIN, 0};
 	if (in->idle != NULL && zmq_poll(items, (int)n, 0) == 0)
 		in->idle(in->idle_arg);
 	rc = zmq_poll(items, (int)n, POLL_MS);
 	if (rc < 0)
 		return errno == EINTR ? 0 : ZP_ETRANSPORT;
 	for (i = 0; i < n; i++) {
-		if (items[i].socket != NULL || !(items[i].revents &
-		    (ZMQ_POLLIN | ZMQ_POLLERR)))
+		if (items[i].socket != NULL ||
+		    !(items[i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
 			continue;
 		struct src *s = &in->src[map[i]];
 		if ((rc = fill(s)) != 0)
@@ -427,8 +458,8 @@ zp_in_read(struct zp_in *in, struct zp_slice *msg)
 		in->msg_live = 0;
 	}
 	for (;;) {
-		if (next_line(in, msg))
-			return 1;
+		if ((rc = next_line(in, msg)) != 0)
+			return rc;
 		if (in->nopen == 0 && in->zsock == NULL)
 			return 0;
 		if (zp_interrupted())
@@ -438,7 +469,7 @@ zp_in_read(struct zp_in *in, struct zp_slice *msg)
 			rc = fill(&in->src[0]);
 			source_ended(in, &in->src[0]);
 		} else {
-			rc = wait_any(in, msg);
+			rc = wait_any(in);
 		}
 		if (rc != 0)
 			return rc;
@@ -512,8 +543,10 @@ zp_out_open(struct zp_out **outp, const char *uri,
 	if (kind < 0) {
 		rc = kind;
 	} else if (kind == URI_STDIO || kind == URI_FILE) {
-		out->fd = kind == URI_STDIO ? STDOUT_FILENO
-		    : open(uri, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		out->fd = kind == URI_STDIO
+		    ? STDOUT_FILENO
+		    : open(
+			  uri, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		out->owned = kind == URI_FILE;
 		out->buf = malloc(WRITE_BUF);
 		if (out->fd < 0)

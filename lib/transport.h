@@ -25,11 +25,14 @@
 
 /* Socket tuning, from flags or ZP_HWM / ZP_LINGER_MS. */
 struct zp_transport_opts {
-	int hwm;       /* messages queued per socket before send blocks */
+	int hwm; /* messages queued per socket before send blocks */
 	int linger_ms; /* how long close waits for queued messages; -1: ever */
 };
 
-#define ZP_TRANSPORT_OPTS_DEFAULT {1000, -1}
+#define ZP_TRANSPORT_OPTS_DEFAULT                                             \
+	{                                                                     \
+		1000, -1                                                      \
+	}
 
 struct zp_in;
 struct zp_out;
@@ -77,7 +80,8 @@ int zp_out_write(struct zp_out *out, const char *msg, size_t len);
 /* zp_out_flush pushes buffered lines to the pipe or file. */
 int zp_out_flush(struct zp_out *out);
 
-/* zp_out_endpoint returns the bound ZeroMQ endpoint (port resolved) or NULL. */
+/* zp_out_endpoint returns the bound ZeroMQ endpoint (port resolved) or NULL.
+ */
 const char *zp_out_endpoint(const struct zp_out *out);
 
 /*

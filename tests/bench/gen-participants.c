@@ -52,52 +52,91 @@ struct name {
  * in ten) and text that needs JSON escapes (one in twenty-five).
  */
 static const struct name first_ascii[] = {
-	{"Jill", "jill"}, {"Priya", "priya"}, {"Mei", "mei"},
-	{"Kwame", "kwame"}, {"Dmitri", "dmitri"}, {"Maria", "maria"},
-	{"Fatima", "fatima"}, {"John", "john"}, {"Aoife", "aoife"},
-	{"Olga", "olga"}, {"Carlos", "carlos"}, {"Yuki", "yuki"},
-	{"Sarah", "sarah"}, {"Michael", "michael"}, {"Emma", "emma"},
-	{"David", "david"}, {"Laura", "laura"}, {"Ahmed", "ahmed"},
-	{"Ravi", "ravi"}, {"Grace", "grace"},
+    {"Jill", "jill"},
+    {"Priya", "priya"},
+    {"Mei", "mei"},
+    {"Kwame", "kwame"},
+    {"Dmitri", "dmitri"},
+    {"Maria", "maria"},
+    {"Fatima", "fatima"},
+    {"John", "john"},
+    {"Aoife", "aoife"},
+    {"Olga", "olga"},
+    {"Carlos", "carlos"},
+    {"Yuki", "yuki"},
+    {"Sarah", "sarah"},
+    {"Michael", "michael"},
+    {"Emma", "emma"},
+    {"David", "david"},
+    {"Laura", "laura"},
+    {"Ahmed", "ahmed"},
+    {"Ravi", "ravi"},
+    {"Grace", "grace"},
 };
 
 static const struct name first_utf8[] = {
-	{"Jos\xc3\xa9", "jose"}, {"Zo\xc3\xab", "zoe"},
-	{"\xc5\x81ukasz", "lukasz"}, {"S\xc3\xb8ren", "soren"},
-	{"\xe6\x9d\x8e\xe9\x9b\xb7", "lilei"}, {"Ana\xc3\xafs", "anais"},
-	{"Bj\xc3\xb6rn", "bjorn"}, {"\xc3\x89mile", "emile"},
+    {"Jos\xc3\xa9", "jose"},
+    {"Zo\xc3\xab", "zoe"},
+    {"\xc5\x81ukasz", "lukasz"},
+    {"S\xc3\xb8ren", "soren"},
+    {"\xe6\x9d\x8e\xe9\x9b\xb7", "lilei"},
+    {"Ana\xc3\xafs", "anais"},
+    {"Bj\xc3\xb6rn", "bjorn"},
+    {"\xc3\x89mile", "emile"},
 };
 
 static const struct name first_escaped[] = {
-	{"Ren\\u00e9e", "renee"}, {"\\\"DJ\\\"", "dj"},
-	{"Tom\\u00e1s", "tomas"},
+    {"Ren\\u00e9e", "renee"},
+    {"\\\"DJ\\\"", "dj"},
+    {"Tom\\u00e1s", "tomas"},
 };
 
 static const struct name last_ascii[] = {
-	{"Chill", "chill"}, {"O'Brien", "obrien"}, {"Smith", "smith"},
-	{"Kowalski", "kowalski"}, {"Dubois", "dubois"},
-	{"Tanaka", "tanaka"}, {"Wang", "wang"}, {"Okafor", "okafor"},
-	{"Kim", "kim"}, {"Johnson", "johnson"}, {"Rossi", "rossi"},
-	{"Patel", "patel"}, {"Brown", "brown"}, {"Schmidt", "schmidt"},
-	{"Silva", "silva"}, {"Cohen", "cohen"},
+    {"Chill", "chill"},
+    {"O'Brien", "obrien"},
+    {"Smith", "smith"},
+    {"Kowalski", "kowalski"},
+    {"Dubois", "dubois"},
+    {"Tanaka", "tanaka"},
+    {"Wang", "wang"},
+    {"Okafor", "okafor"},
+    {"Kim", "kim"},
+    {"Johnson", "johnson"},
+    {"Rossi", "rossi"},
+    {"Patel", "patel"},
+    {"Brown", "brown"},
+    {"Schmidt", "schmidt"},
+    {"Silva", "silva"},
+    {"Cohen", "cohen"},
 };
 
 static const struct name last_utf8[] = {
-	{"Garc\xc3\xad""a", "garcia"}, {"M\xc3\xbcller", "muller"},
-	{"\xc5\x8ctsuka", "otsuka"},
-	{"\xd0\x98\xd0\xb2\xd0\xb0"
-	 "\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xb0", "ivanova"},
-	{"Nu\xc3\xb1""ez", "nunez"}, {"Nguy\xe1\xbb\x85n", "nguyen"},
+    {"Garc\xc3\xad"
+     "a",
+	"garcia"},
+    {"M\xc3\xbcller", "muller"},
+    {"\xc5\x8ctsuka", "otsuka"},
+    {"\xd0\x98\xd0\xb2\xd0\xb0"
+     "\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xb0",
+	"ivanova"},
+    {"Nu\xc3\xb1"
+     "ez",
+	"nunez"},
+    {"Nguy\xe1\xbb\x85n", "nguyen"},
 };
 
 static const struct name last_escaped[] = {
-	{"Back\\\\slash", "bs"}, {"(AT\\/T Guest)", "att"},
-	{"Laptop\\tRoom", "room"},
+    {"Back\\\\slash", "bs"},
+    {"(AT\\/T Guest)", "att"},
+    {"Laptop\\tRoom", "room"},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define POOL(p) {p##_ascii, p##_utf8, p##_escaped, \
-	COUNT(p##_ascii), COUNT(p##_utf8), COUNT(p##_escaped)}
+#define POOL(p)                                                               \
+	{                                                                     \
+		p##_ascii, p##_utf8, p##_escaped, COUNT(p##_ascii),           \
+		    COUNT(p##_utf8), COUNT(p##_escaped)                       \
+	}
 
 /* The three pools of one name part. */
 struct name_pool {
@@ -109,7 +148,10 @@ static const struct name_pool first_names = POOL(first);
 static const struct name_pool last_names = POOL(last);
 
 static const char *const domains[] = {
-	"example.com", "example.org", "corp.example.net", "mail.example.co.jp",
+    "example.com",
+    "example.org",
+    "corp.example.net",
+    "mail.example.co.jp",
 };
 
 /* die reports msg on stderr and exits with status. */
@@ -215,8 +257,10 @@ put_suffix(struct gen *g)
 	switch (pick(g, 50)) {
 	case 0: put_str(g, " \\ud83d\\ude00"); break;
 	case 1: put_str(g, " (she\\/her)"); break;
-	case 2: case 3: put_str(g, " \xf0\x9f\x8e\xa7"); break;
-	case 4: case 5: put_str(g, " - iPhone"); break;
+	case 2:
+	case 3: put_str(g, " \xf0\x9f\x8e\xa7"); break;
+	case 4:
+	case 5: put_str(g, " - iPhone"); break;
 	default: break;
 	}
 }
@@ -287,8 +331,8 @@ put_attendance(struct gen *g, time_t start)
 	put_key(g, "failover", 0);
 	put_str(g, pick(g, 100) == 0 ? "true" : "false");
 	put_key(g, "status", 0);
-	put_str(g, pick(g, 20) == 0 ? "\"in_waiting_room\""
-				    : "\"in_meeting\"");
+	put_str(
+	    g, pick(g, 20) == 0 ? "\"in_waiting_room\"" : "\"in_meeting\"");
 }
 
 /* put_participant appends one participant object. */
@@ -301,8 +345,9 @@ put_participant(struct gen *g, time_t start)
 	put_key(g, "registrant_id", 0);
 	if (pick(g, 2) == 0) {
 		put(g, "\"", 1);
-		put_u64(g, 1000000000000000000ULL +
-			       next_random(g) % 9000000000000000000ULL);
+		put_u64(g,
+		    1000000000000000000ULL +
+			next_random(g) % 9000000000000000000ULL);
 		put(g, "\"", 1);
 	} else {
 		put(g, "\"\"", 2);
@@ -367,8 +412,8 @@ flush(struct gen *g, int force)
 static void
 put_meeting(struct gen *g)
 {
-	uint64_t id = 1000000000000000000ULL +
-	    next_random(g) % 9000000000000000000ULL;
+	uint64_t id =
+	    1000000000000000000ULL + next_random(g) % 9000000000000000000ULL;
 	unsigned total = 301 + pick(g, 5700);
 	time_t start = START_EPOCH + (time_t)g->meeting * 5400;
 	unsigned page;
@@ -403,14 +448,15 @@ parse_u64(const char *s)
 	return v;
 }
 
+/* main writes --mb MB of pages generated from --seed to stdout. */
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"mb", required_argument, NULL, 'm'},
-		{"seed", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},
+	    {"mb", required_argument, NULL, 'm'},
+	    {"seed", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct gen g = {0, ZP_BUF_INIT, 0, 100000000, 0, 0};
 	int c;

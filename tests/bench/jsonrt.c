@@ -260,13 +260,14 @@ open_input(const char *path)
 	return fd;
 }
 
+/* main round-trips FILE or stdin to stdout; the exit status says how. */
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"stats", no_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},
+	    {"stats", no_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct reader r = {0};
 	struct rt rt = {ZP_ARENA_INIT, {0}, ZP_BUF_INIT, 0};

@@ -17,9 +17,9 @@
 
 /* The shape of one generated stream. */
 struct envgen {
-	unsigned long count;     /* envelopes per producer */
+	unsigned long count; /* envelopes per producer */
 	unsigned long big_every; /* every Nth envelope is big; 0: none */
-	size_t big_bytes;        /* size of a big envelope's padding */
+	size_t big_bytes; /* size of a big envelope's padding */
 };
 
 /* envgen_rand is splitmix64: a tiny PRNG with a 64-bit state. */
@@ -44,9 +44,9 @@ envgen_is_big(const struct envgen *g, unsigned long seq)
 static inline int
 envgen_pad(struct zp_buf *b, uint64_t *s, size_t n)
 {
-	static const char *const pieces[] = {"abc", "\\\"", "\\\\",
-	    "\xc3\xa9", "\\u00e9", "\\ud83d\\ude00", "\xe2\x82\xac", " ",
-	    "\\n", "0123456789", "\xf0\x9f\x98\x80", "/"};
+	static const char *const pieces[] = {"abc", "\\\"", "\\\\", "\xc3\xa9",
+	    "\\u00e9", "\\ud83d\\ude00", "\xe2\x82\xac", " ", "\\n",
+	    "0123456789", "\xf0\x9f\x98\x80", "/"};
 	size_t start = b->len;
 	int rc = zp_buf_reserve(b, n + 16);
 
@@ -63,12 +63,12 @@ envgen_pad(struct zp_buf *b, uint64_t *s, size_t n)
 
 /* envgen_build appends the envelope seq of producer p (no newline). */
 static inline int
-envgen_build(struct zp_buf *b, const struct envgen *g, unsigned p,
-    unsigned long seq)
+envgen_build(
+    struct zp_buf *b, const struct envgen *g, unsigned p, unsigned long seq)
 {
 	uint64_t s = ((uint64_t)p << 40) ^ seq ^ 0x5eedULL;
-	size_t pad = envgen_is_big(g, seq) ? g->big_bytes
-					   : 40 + envgen_rand(&s) % 200;
+	size_t pad =
+	    envgen_is_big(g, seq) ? g->big_bytes : 40 + envgen_rand(&s) % 200;
 	int rc = zp_buf_printf(b,
 	    "{\"v\":1,\"id\":\"p%u-%lu\",\"kind\":\"page\","
 	    "\"account\":\"acct%u\",\"method\":\"GET\","

@@ -91,8 +91,7 @@ main(int argc, char **argv)
 	    {"big-every", required_argument, NULL, 'e'},
 	    {"count", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
-	    {"producers", required_argument, NULL, 'p'},
-	    {NULL, 0, NULL, 0}};
+	    {"producers", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
 	static struct tally t;
 	struct envgen g = {1000, 0, 0};
 	struct zp_transport_opts o = ZP_TRANSPORT_OPTS_DEFAULT;

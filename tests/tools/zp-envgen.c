@@ -58,8 +58,7 @@ main(int argc, char **argv)
 	    {"count", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"out", required_argument, NULL, 'o'},
-	    {"producer", required_argument, NULL, 'p'},
-	    {NULL, 0, NULL, 0}};
+	    {"producer", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
 	struct envgen g = {1000, 0, 0};
 	struct zp_transport_opts t = ZP_TRANSPORT_OPTS_DEFAULT;
 	struct zp_buf why = ZP_BUF_INIT;

@@ -3,8 +3,9 @@
  * from its inputs to its output and ends after the eos of every producer.
  * The transport tests run it between separate producer processes.
  *
- * usage: zp-relay [--endpoint-file FILE] [--hwm N] [--in URI]...
- *                 [--linger-ms N] [--out URI] [--producers N]
+ * usage: zp-relay [-qv] [--endpoint-file FILE] [--hwm N] [--in URI]...
+ *                 [--linger-ms N] [--log-format text|json] [--out URI]
+ *                 [--producers N]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -20,8 +21,9 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: zp-relay [--endpoint-file FILE] [--hwm N] [--in URI]... "
-	    "[--linger-ms N] [--out URI] [--producers N]\n");
+	    "usage: zp-relay [-qv] [--endpoint-file FILE] [--hwm N] "
+	    "[--in URI]... [--linger-ms N] [--log-format text|json] "
+	    "[--out URI] [--producers N]\n");
 	exit(status);
 }
 
@@ -63,9 +65,11 @@ main(int argc, char **argv)
 	    {"hwm", required_argument, NULL, 'H'},
 	    {"in", required_argument, NULL, 'i'},
 	    {"linger-ms", required_argument, NULL, 'L'},
+	    {"log-format", required_argument, NULL, 'F'},
 	    {"out", required_argument, NULL, 'o'},
 	    {"producers", required_argument, NULL, 'p'},
-	    {NULL, 0, NULL, 0}};
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
 	struct zp_stage_opts o;
 	struct zp_stage s;
 	struct zp_buf why = ZP_BUF_INIT;
@@ -78,13 +82,18 @@ main(int argc, char **argv)
 		zp_buf_release(&why);
 		return ZP_EXIT_CONFIG;
 	}
-	while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqv", opts, &idx)) != -1) {
 		if (c == 'h')
 			usage(0);
 		if (c == 'E')
 			endpoint_file = optarg;
-		else if (c == '?' ||
-		    zp_stage_opt(&o, opts[idx].name, optarg, &why) != 1)
+		else if (c == 'q' || c == 'v')
+			zp_log_opt(c == 'q' ? "quiet" : "verbose", NULL);
+		else if (c == 'F' && zp_log_opt("log-format", optarg) != 1)
+			goto usage_error;
+		else if (c != 'F' &&
+		    (c == '?' ||
+			zp_stage_opt(&o, opts[idx].name, optarg, &why) != 1))
 			goto usage_error;
 	}
 	if (optind != argc)

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "buf.h"
 
 #define MAX_TESTS 1024
 
@@ -52,6 +55,43 @@ zp_test_failf(const char *file, int line, const char *fmt, ...)
 	failed_checks++;
 }
 
+/* zp_capture_begin points fd 2 at a fresh temporary file. */
+int
+zp_capture_begin(struct zp_capture *c)
+{
+	strcpy(c->path, "/tmp/zp-test-XXXXXX");
+	fflush(stderr);
+	c->fd = mkstemp(c->path);
+	if (c->fd < 0)
+		return -1;
+	c->saved = dup(STDERR_FILENO);
+	if (c->saved < 0 || dup2(c->fd, STDERR_FILENO) < 0) {
+		close(c->fd);
+		unlink(c->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* zp_capture_end restores fd 2 and appends what was written to out. */
+void
+zp_capture_end(struct zp_capture *c, struct zp_buf *out)
+{
+	char tmp[4096];
+	ssize_t n;
+
+	fflush(stderr);
+	dup2(c->saved, STDERR_FILENO);
+	close(c->saved);
+	lseek(c->fd, 0, SEEK_SET);
+	while ((n = read(c->fd, tmp, sizeof(tmp))) > 0)
+		zp_buf_append(out, tmp, (size_t)n);
+	if (out->data == NULL)
+		zp_buf_puts(out, "");
+	close(c->fd);
+	unlink(c->path);
+}
+
 /* selected tells whether a test named name should run. */
 static int
 selected(const char *name, int argc, char **argv)
@@ -70,8 +110,8 @@ selected(const char *name, int argc, char **argv)
 static int
 compare(const void *a, const void *b)
 {
-	return strcmp(((const struct test *)a)->name,
-	    ((const struct test *)b)->name);
+	return strcmp(
+	    ((const struct test *)a)->name, ((const struct test *)b)->name);
 }
 
 int

@@ -10,8 +10,8 @@
 #include "error.h"
 
 /* The two variables every secret test reads, in order. */
-static const char *const salt_envs[] = {"ZP_TEST_SALT", "PSOXY_TEST_SALT",
-    NULL};
+static const char *const salt_envs[] = {
+    "ZP_TEST_SALT", "PSOXY_TEST_SALT", NULL};
 
 /*
  * temp_file writes n bytes at data to a new file and stores its name in
@@ -138,7 +138,16 @@ TEST(config_long_flag_name_from_env)
 TEST(config_long_strict_parse)
 {
 	static const char *const bad[] = {
-		"", " 5", "5 ", "5x", "+", "-", "0x10", "1e3", "1.5", "--5",
+	    "",
+	    " 5",
+	    "5 ",
+	    "5x",
+	    "+",
+	    "-",
+	    "0x10",
+	    "1e3",
+	    "1.5",
+	    "--5",
 	};
 	struct zp_buf why = ZP_BUF_INIT;
 	size_t i;
@@ -165,11 +174,11 @@ TEST(config_long_overflow)
 	long v;
 	int rc;
 
-	rc = zp_config_long("99999999999999999999999", "ZP_N", 1, 0, 100, &v,
-	    &why);
+	rc = zp_config_long(
+	    "99999999999999999999999", "ZP_N", 1, 0, 100, &v, &why);
 	CHECK_INT(rc, ZP_ECONFIG);
-	CHECK_STR(why.data,
-	    "--n: 99999999999999999999999 is out of range 0..100");
+	CHECK_STR(
+	    why.data, "--n: 99999999999999999999999 is out of range 0..100");
 	zp_buf_release(&why);
 }
 
@@ -270,12 +279,12 @@ TEST(config_secret_env_over_file)
 TEST(config_secret_file_newlines)
 {
 	static const char *const cases[][2] = {
-		{"s3cret", "s3cret"},
-		{"s3cret\n", "s3cret"},
-		{"s3cret\r\n", "s3cret"},
-		{"s3cret\n\n", "s3cret\n"},
-		{"s3cret\r", "s3cret\r"},
-		{" spaced \n", " spaced "},
+	    {"s3cret", "s3cret"},
+	    {"s3cret\n", "s3cret"},
+	    {"s3cret\r\n", "s3cret"},
+	    {"s3cret\n\n", "s3cret\n"},
+	    {"s3cret\r", "s3cret\r"},
+	    {" spaced \n", " spaced "},
 	};
 	struct zp_buf out = ZP_BUF_INIT;
 	char path[64];
@@ -285,8 +294,8 @@ TEST(config_secret_file_newlines)
 	unsetenv("PSOXY_TEST_SALT");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		zp_buf_reset(&out);
-		CHECK_INT(temp_file(cases[i][0], strlen(cases[i][0]), path),
-		    0);
+		CHECK_INT(
+		    temp_file(cases[i][0], strlen(cases[i][0]), path), 0);
 		CHECK_INT(zp_config_secret(salt_envs, path, &out, NULL), 0);
 		CHECK_STR(out.data, cases[i][1]);
 		unlink(path);

@@ -42,7 +42,7 @@ unhex(const char *s, unsigned char *out)
 TEST(crypto_sha256_empty)
 {
 	const char *want = "e3b0c44298fc1c149afbf4c8996fb924"
-	    "27ae41e4649b934ca495991b7852b855";
+			   "27ae41e4649b934ca495991b7852b855";
 	unsigned char md[ZP_SHA256_LEN];
 
 	CHECK_INT(zp_sha256("", 0, md), 0);
@@ -52,7 +52,7 @@ TEST(crypto_sha256_empty)
 TEST(crypto_sha256_abc)
 {
 	const char *want = "ba7816bf8f01cfea414140de5dae2223"
-	    "b00361a396177a9cb410ff61f20015ad";
+			   "b00361a396177a9cb410ff61f20015ad";
 	unsigned char md[ZP_SHA256_LEN];
 
 	CHECK_INT(zp_sha256("abc", 3, md), 0);
@@ -64,7 +64,7 @@ TEST(crypto_sha256_abc)
 TEST(crypto_hmac_rfc4231_case1)
 {
 	const char *want = "b0344c61d8db38535ca8afceaf0bf12b"
-	    "881dc200c9833da726e9376c2e32cff7";
+			   "881dc200c9833da726e9376c2e32cff7";
 	unsigned char key[20], mac[ZP_SHA256_LEN];
 
 	memset(key, 0x0b, sizeof(key));
@@ -75,7 +75,7 @@ TEST(crypto_hmac_rfc4231_case1)
 TEST(crypto_hmac_rfc4231_case2)
 {
 	const char *want = "5bdcc146bf60754e6a042426089575c7"
-	    "5a003f089d2739839dec58b964ec3843";
+			   "5a003f089d2739839dec58b964ec3843";
 	const char *data = "what do ya want for nothing?";
 	unsigned char mac[ZP_SHA256_LEN];
 
@@ -86,7 +86,7 @@ TEST(crypto_hmac_rfc4231_case2)
 TEST(crypto_hmac_rfc4231_case6)
 {
 	const char *want = "60e431591ee0b67f0d8a26aacbf5b77f"
-	    "8e0bc6213728c5140546040f0ee37f54";
+			   "8e0bc6213728c5140546040f0ee37f54";
 	const char *data =
 	    "Test Using Larger Than Block-Size Key - Hash Key First";
 	unsigned char key[131], mac[ZP_SHA256_LEN];
@@ -100,7 +100,7 @@ TEST(crypto_hmac_rfc4231_case6)
 TEST(crypto_hmac_empty_key)
 {
 	const char *want = "fd7adb152c05ef80dccf50a1fa4c05d5"
-	    "a3ec6da95575fc312ae7c5d091836351";
+			   "a3ec6da95575fc312ae7c5d091836351";
 	unsigned char mac[ZP_SHA256_LEN];
 
 	CHECK_INT(zp_hmac_sha256(NULL, 0, "abc", 3, mac), 0);
@@ -112,7 +112,7 @@ TEST(crypto_hmac_empty_key)
 TEST(crypto_pbkdf2_c1)
 {
 	const char *want = "120fb6cffcf8b32c43e7225256c4f837"
-	    "a86548c92ccc35480805987cb70be17b";
+			   "a86548c92ccc35480805987cb70be17b";
 	unsigned char dk[32];
 
 	CHECK_INT(zp_pbkdf2_sha256("password", 8, "salt", 4, 1, dk, 32), 0);
@@ -122,7 +122,7 @@ TEST(crypto_pbkdf2_c1)
 TEST(crypto_pbkdf2_c4096)
 {
 	const char *want = "c5e478d59288c841aa530db6845c4c8d"
-	    "962893a001ce4e11a4963873aa98134a";
+			   "962893a001ce4e11a4963873aa98134a";
 	unsigned char dk[32];
 
 	CHECK_INT(zp_pbkdf2_sha256("password", 8, "salt", 4, 4096, dk, 32), 0);
@@ -133,7 +133,7 @@ TEST(crypto_pbkdf2_c4096)
 TEST(crypto_pbkdf2_psoxy_key)
 {
 	const char *want = "7a687b1daaf63cbface7cd89bcb4ae54"
-	    "6a1292ec83ffcdf55cb7af7d4fe5618d";
+			   "6a1292ec83ffcdf55cb7af7d4fe5618d";
 	unsigned char dk[32];
 
 	CHECK_INT(zp_pbkdf2_sha256("secret", 6, "salt", 4, 65536, dk, 32), 0);
@@ -156,16 +156,19 @@ TEST(crypto_aes_sp800_38a_f25)
 	struct zp_buf out = ZP_BUF_INIT;
 
 	unhex("603deb1015ca71be2b73aef0857d7781"
-	    "1f352c073b6108d72d9810a30914dff4", key);
+	      "1f352c073b6108d72d9810a30914dff4",
+	    key);
 	unhex("000102030405060708090a0b0c0d0e0f", iv);
 	unhex("6bc1bee22e409f96e93d7e117393172a"
-	    "ae2d8a571e03ac9c9eb76fac45af8e51"
-	    "30c81c46a35ce411e5fbc1191a0a52ef"
-	    "f69f2445df4f9b17ad2b417be66c3710", pt);
+	      "ae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52ef"
+	      "f69f2445df4f9b17ad2b417be66c3710",
+	    pt);
 	unhex("f58c4c04d6e5f1ba779eabfb5f7bfbd6"
-	    "9cfc4e967edb808d679f777bc6702c7d"
-	    "39f23369a9d9bacfa530e26304231461"
-	    "b2eb05e2c39be9fcda6c19078c6a9d1b", ct);
+	      "9cfc4e967edb808d679f777bc6702c7d"
+	      "39f23369a9d9bacfa530e26304231461"
+	      "b2eb05e2c39be9fcda6c19078c6a9d1b",
+	    ct);
 	CHECK_INT(zp_aes256cbc_encrypt(key, iv, pt, 64, &out), 0);
 	CHECK_INT(out.len, 80);
 	CHECK_MEM(out.data, 64, ct, 64);
@@ -213,12 +216,12 @@ TEST(crypto_aes_bad_padding)
 	memset(iv, 0x22, sizeof(iv));
 	CHECK_INT(zp_aes256cbc_encrypt(key, iv, zeros, 16, &ct), 0);
 	zp_buf_puts(&back, "kept");
-	CHECK_INT(zp_aes256cbc_decrypt(key, iv, ct.data, 16, &back),
-	    ZP_ECRYPTO);
+	CHECK_INT(
+	    zp_aes256cbc_decrypt(key, iv, ct.data, 16, &back), ZP_ECRYPTO);
 	CHECK_STR(back.data, "kept");
 	key[0] ^= 1;
-	CHECK_INT(zp_aes256cbc_decrypt(key, iv, ct.data, ct.len, &back),
-	    ZP_ECRYPTO);
+	CHECK_INT(
+	    zp_aes256cbc_decrypt(key, iv, ct.data, ct.len, &back), ZP_ECRYPTO);
 	CHECK_STR(back.data, "kept");
 	zp_buf_release(&ct);
 	zp_buf_release(&back);
@@ -259,10 +262,11 @@ TEST(crypto_psoxy_reversible_vector)
 	rc = zp_aes256cbc_encrypt(key, hash, value, strlen(value), &raw);
 	CHECK_INT(rc, 0);
 	CHECK_INT(zp_base64url_encode(&tok, raw.data, raw.len), 0);
-	CHECK_STR(tok.data, "7USliSM4GiS0Xfk1DXIAH-4nK-UkLJlSAA_5ZqQh_CJSt"
+	CHECK_STR(tok.data,
+	    "7USliSM4GiS0Xfk1DXIAH-4nK-UkLJlSAA_5ZqQh_CJSt"
 	    "JlrfaIPHLZUvx-dHHQp");
-	rc = zp_aes256cbc_decrypt(key, hash, raw.data + 32, raw.len - 32,
-	    &back);
+	rc = zp_aes256cbc_decrypt(
+	    key, hash, raw.data + 32, raw.len - 32, &back);
 	CHECK_INT(rc, 0);
 	CHECK_STR(back.data, value);
 	zp_buf_release(&raw);
@@ -304,13 +308,13 @@ TEST(crypto_wipe)
 
 /* RFC 4648 section 10, in both alphabets, with and without padding. */
 static const char *const rfc4648[][3] = {
-	{"", "", ""},
-	{"f", "Zg", "Zg=="},
-	{"fo", "Zm8", "Zm8="},
-	{"foo", "Zm9v", "Zm9v"},
-	{"foob", "Zm9vYg", "Zm9vYg=="},
-	{"fooba", "Zm9vYmE", "Zm9vYmE="},
-	{"foobar", "Zm9vYmFy", "Zm9vYmFy"},
+    {"", "", ""},
+    {"f", "Zg", "Zg=="},
+    {"fo", "Zm8", "Zm8="},
+    {"foo", "Zm9v", "Zm9v"},
+    {"foob", "Zm9vYg", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy", "Zm9vYmFy"},
 };
 
 TEST(crypto_b64_rfc4648_vectors)
@@ -395,17 +399,17 @@ TEST(crypto_b64url_roundtrip_lengths)
 TEST(crypto_b64url_rejects)
 {
 	static const char *const bad[] = {
-		"Zm9v!",     /* not in the alphabet */
-		"Zm+v",      /* standard alphabet only */
-		"Zm9 v",     /* whitespace */
-		"Z",         /* six bits cannot make a byte */
-		"Zm9vY",     /* nor can 30 */
-		"Zg=",       /* incomplete padding */
-		"Zg===",     /* too much padding */
-		"=",         /* padding alone */
-		"Z=g=",      /* '=' inside */
-		"Zh",        /* nonzero unused bits */
-		"Zm9=",      /* nonzero unused bits, padded */
+	    "Zm9v!", /* not in the alphabet */
+	    "Zm+v", /* standard alphabet only */
+	    "Zm9 v", /* whitespace */
+	    "Z", /* six bits cannot make a byte */
+	    "Zm9vY", /* nor can 30 */
+	    "Zg=", /* incomplete padding */
+	    "Zg===", /* too much padding */
+	    "=", /* padding alone */
+	    "Z=g=", /* '=' inside */
+	    "Zh", /* nonzero unused bits */
+	    "Zm9=", /* nonzero unused bits, padded */
 	};
 	struct zp_buf b = ZP_BUF_INIT;
 	size_t i;
@@ -414,8 +418,8 @@ TEST(crypto_b64url_rejects)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (zp_base64url_decode(&b, bad[i], strlen(bad[i])) !=
 		    ZP_EDECODE)
-			zp_test_failf(__FILE__, __LINE__, "accepted \"%s\"",
-			    bad[i]);
+			zp_test_failf(
+			    __FILE__, __LINE__, "accepted \"%s\"", bad[i]);
 		CHECK_STR(b.data, "prefix");
 	}
 	zp_buf_release(&b);
@@ -489,15 +493,15 @@ TEST(crypto_hex_decode_cases)
 TEST(crypto_zoom_webhook_signature)
 {
 	const char *body = "{\"event\":\"meeting.started\",\"payload\":"
-	    "{\"account_id\":\"abc\"},\"event_ts\":"
-	    "1658940994914}";
+			   "{\"account_id\":\"abc\"},\"event_ts\":"
+			   "1658940994914}";
 	const char *want = "v0=cf7ef0078fec6d9ca3096aacf6488f0f"
-	    "f6b219c0cad63e55cebbdda83f3a7551";
+			   "f6b219c0cad63e55cebbdda83f3a7551";
 	struct zp_buf sig = ZP_BUF_INIT;
 	int rc;
 
-	rc = zp_zoom_webhook_signature("zoom-webhook-secret", 19,
-	    "1658940994", body, strlen(body), &sig);
+	rc = zp_zoom_webhook_signature(
+	    "zoom-webhook-secret", 19, "1658940994", body, strlen(body), &sig);
 	CHECK_INT(rc, 0);
 	CHECK_STR(sig.data, want);
 	CHECK_INT(zp_crypto_equal(sig.data, want, sig.len), 1);
@@ -510,10 +514,11 @@ TEST(crypto_zoom_webhook_empty_body)
 	int rc;
 
 	zp_buf_puts(&sig, "sig ");
-	rc = zp_zoom_webhook_signature("zoom-webhook-secret", 19,
-	    "1658940994", NULL, 0, &sig);
+	rc = zp_zoom_webhook_signature(
+	    "zoom-webhook-secret", 19, "1658940994", NULL, 0, &sig);
 	CHECK_INT(rc, 0);
-	CHECK_STR(sig.data, "sig v0=9795ce66a30d836d8da135806eefb078"
+	CHECK_STR(sig.data,
+	    "sig v0=9795ce66a30d836d8da135806eefb078"
 	    "bcff6161267e5bed2b623726cfa089ad");
 	zp_buf_release(&sig);
 }
@@ -525,11 +530,12 @@ TEST(crypto_zoom_url_validation_token)
 	struct zp_buf hex = ZP_BUF_INIT;
 	int rc;
 
-	rc = zp_hmac_sha256("zoom-webhook-secret", 19, "plain-token-123", 15,
-	    mac);
+	rc = zp_hmac_sha256(
+	    "zoom-webhook-secret", 19, "plain-token-123", 15, mac);
 	CHECK_INT(rc, 0);
 	CHECK_INT(zp_hex_encode(&hex, mac, sizeof(mac)), 0);
-	CHECK_STR(hex.data, "1ce7edd10bd2e77f707ccc2607146958"
+	CHECK_STR(hex.data,
+	    "1ce7edd10bd2e77f707ccc2607146958"
 	    "aa5008fc54da5fd535e8b5fa8bf033e8");
 	zp_buf_release(&hex);
 }

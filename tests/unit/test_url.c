@@ -61,8 +61,8 @@ TEST(url_encode_empty)
 TEST(url_encode_utf8)
 {
 	CHECK_STR(encoded("caf\xc3\xa9"), "caf%C3%A9");
-	CHECK_STR(encoded("\xe6\x97\xa5\xf0\x9f\x98\x80"),
-	    "%E6%97%A5%F0%9F%98%80");
+	CHECK_STR(
+	    encoded("\xe6\x97\xa5\xf0\x9f\x98\x80"), "%E6%97%A5%F0%9F%98%80");
 }
 
 TEST(url_encode_nul_byte)
@@ -94,7 +94,15 @@ TEST(url_decode_basic)
 TEST(url_decode_rejects)
 {
 	static const char *const bad[] = {
-		"%", "%4", "a%", "a%2", "%4g", "%g4", "%%41", "ok%zz", "% 1",
+	    "%",
+	    "%4",
+	    "a%",
+	    "a%2",
+	    "%4g",
+	    "%g4",
+	    "%%41",
+	    "ok%zz",
+	    "% 1",
 	};
 	struct zp_buf b = ZP_BUF_INIT;
 	size_t i;
@@ -102,8 +110,8 @@ TEST(url_decode_rejects)
 	zp_buf_puts(&b, "kept");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (zp_url_decode(&b, bad[i], strlen(bad[i])) != ZP_EDECODE)
-			zp_test_failf(__FILE__, __LINE__, "accepted \"%s\"",
-			    bad[i]);
+			zp_test_failf(
+			    __FILE__, __LINE__, "accepted \"%s\"", bad[i]);
 		CHECK_STR(b.data, "kept");
 	}
 	zp_buf_release(&b);
@@ -172,7 +180,8 @@ TEST(url_query_add_first_and_next)
 	CHECK_INT(zp_url_query_add(&u, "page_size", "300"), 0);
 	CHECK_STR(u.data, "https://api.zoom.us/v2/users?page_size=300");
 	CHECK_INT(zp_url_query_add(&u, "next_page_token", "a b+c/="), 0);
-	CHECK_STR(u.data, "https://api.zoom.us/v2/users?page_size=300"
+	CHECK_STR(u.data,
+	    "https://api.zoom.us/v2/users?page_size=300"
 	    "&next_page_token=a%20b%2Bc%2F%3D");
 	zp_buf_release(&u);
 }
@@ -194,7 +203,8 @@ TEST(url_query_add_utf8_and_key)
 
 	zp_buf_puts(&u, "/v2/report/users/x/meetings?type=past");
 	CHECK_INT(zp_url_query_add(&u, "q r", "caf\xc3\xa9&x=1"), 0);
-	CHECK_STR(u.data, "/v2/report/users/x/meetings?type=past"
+	CHECK_STR(u.data,
+	    "/v2/report/users/x/meetings?type=past"
 	    "&q%20r=caf%C3%A9%26x%3D1");
 	zp_buf_release(&u);
 }
