@@ -17,15 +17,15 @@ CC       ?= cc
 
 DEBS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libzmq3-dev \
        libjq-dev libssl-dev libyaml-dev libmicrohttpd-dev libpcre2-dev \
-       jq time coreutils
+       jq time coreutils curl
 FUZZ_DEBS = clang libclang-rt-14-dev
-PKGS = libzmq openssl
+PKGS = libzmq openssl libcurl libmicrohttpd
 
 CFLAGS   ?= -O2 -g
 ZP_CFLAGS = -std=c11 -Wall -Wextra -Werror -MMD -MP \
-            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
+            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Isim \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-ZP_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+ZP_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 JQ_LIBS   = -ljq
 
 ifneq ($(SANITIZE),)
@@ -37,6 +37,13 @@ endif
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBZP    = $(BUILD)/libzp.a
+
+# zp-sim: every sim/*.c but main.c goes into libsim.a, which the unit
+# tests link too.
+SIM_SRC  = $(filter-out sim/main.c,$(wildcard sim/*.c))
+SIM_OBJ  = $(SIM_SRC:%.c=$(BUILD)/%.o)
+LIBSIM   = $(BUILD)/libsim.a
+SIM_BIN  = $(if $(wildcard sim/main.c),$(BUILD)/bin/zp-sim)
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -50,7 +57,7 @@ BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 
-ALL = $(LIBZP) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
+ALL = $(LIBZP) $(LIBSIM) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(SIM_BIN)
 
 .PHONY: all check test bench fuzz fuzz-run install fmt deps clean
 .DEFAULT_GOAL := all
@@ -75,9 +82,20 @@ $(LIBZP): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(AR) rcs $@ $^
 
-$(UNIT_BIN): $(UNIT_OBJ) $(LIBZP)
+$(LIBSIM): $(SIM_OBJ)
+	@rm -f $@
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
+
+$(SIM_BIN): $(BUILD)/sim/main.o $(LIBSIM) $(LIBZP)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIBZP) $(ZP_LIBS) $(JQ_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBSIM) $(LIBZP) $(ZP_LIBS)
+
+$(UNIT_BIN): $(UNIT_OBJ) $(LIBSIM) $(LIBZP)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIBSIM) $(LIBZP) $(ZP_LIBS) \
+	    $(JQ_LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBZP)
 	@$(if $(Q),echo "  LD      $@")
@@ -118,13 +136,15 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIBZP)
 fuzz-run: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(BUILD) $(FUZZ_TIME)
 
-install: $(LIBZP)
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/zoompipe
+install: $(LIBZP) $(SIM_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include/zoompipe
+	$(if $(SIM_BIN),install -m 755 $(SIM_BIN) $(DESTDIR)$(PREFIX)/bin/)
 	install -m 644 $(LIBZP) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/zoompipe/
 
 fmt:
-	clang-format -i $(wildcard lib/*.[ch] tests/*/*.[ch])
+	clang-format -i $(wildcard lib/*.[ch] sim/*.[ch] tests/*/*.[ch])
 
 clean:
 	rm -rf build
