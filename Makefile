@@ -120,6 +120,7 @@ test: all
 bench: deps
 	@$(MAKE) --no-print-directory BUILD=build all
 	@sh tests/bench/run.sh build
+	@sh tests/bench/sim.sh build
 
 fuzz:
 	@sh mk/deps.sh $(FUZZ_DEBS)

@@ -18,7 +18,7 @@ enum zp_err {
 	ZP_EVERSION = -6, /* envelope with an unknown major version */
 	ZP_EIO = -7, /* read or write failed */
 	ZP_EPIPE = -8, /* the downstream reader went away */
-	ZP_ETRANSPORT = -9, /* ZeroMQ socket or endpoint failure */
+	ZP_ETRANSPORT = -9, /* network failure: ZeroMQ or HTTP */
 	ZP_EINTR = -10, /* interrupted by SIGINT or SIGTERM */
 	ZP_ECRYPTO = -11, /* OpenSSL refused an operation */
 	ZP_ECONFIG = -12, /* bad configuration value */

@@ -189,7 +189,9 @@ struct sim_org {
 /*
  * sim_org_generate fills org from o (o->account_id and o->domain are
  * copied).  Returns 0, ZP_EINVAL for impossible options, or ZP_ENOMEM.
- * Instances, parts, recordings and calls are sorted by start time.
+ * A meeting's instances are contiguous (first_instance, n_instances) and
+ * in start order, and so are a webinar's; parts are sorted by instance,
+ * then join time; recordings and calls by start time.
  */
 int sim_org_generate(struct sim_org *org, const struct sim_org_opts *o);
 

@@ -91,6 +91,18 @@ struct sim_request {
 
 #define SIM_MAX_HEADERS 8
 
+/* Injected faults, for the request log and the statistics. */
+enum sim_fault {
+	SIM_FAULT_5XX,         /* "http_5xx" */
+	SIM_FAULT_429,         /* "storm_429" */
+	SIM_FAULT_SLOW,        /* "slow" */
+	SIM_FAULT_PAGE_EXPIRE, /* "page_expire" */
+	SIM_FAULT_REVOKE,      /* "revoke" */
+	SIM_FAULT_TRUNCATE,    /* "truncate" */
+	SIM_FAULT_RESET,       /* "reset" */
+	SIM_NFAULT
+};
+
 /* One HTTP response being built. */
 struct sim_response {
 	int status;
@@ -103,6 +115,8 @@ struct sim_response {
 	int reset;                 /* faults: cut the connection mid-body */
 	int truncate;              /* faults: cut the body short */
 	int slow_ms;               /* faults: wait before answering */
+	unsigned faults;           /* bit 1 << enum sim_fault per injected
+	                              fault, for the request log */
 };
 
 struct sim_tokens;    /* oauth.c */
@@ -119,6 +133,7 @@ struct sim_stats {
 	uint64_t status_2xx, status_4xx, status_5xx;
 	uint64_t sent_429_qps, sent_429_daily;
 	uint64_t faults_injected;
+	uint64_t by_fault[SIM_NFAULT];
 	uint64_t webhooks_sent, webhooks_failed;
 	struct timespec first_request, last_request; /* CLOCK_MONOTONIC */
 };
@@ -192,6 +207,16 @@ int sim_limits_take(struct sim *sim, enum sim_category c,
  * needed for the requests served so far under the plan's limits. */
 double sim_limits_min_wall(struct sim *sim);
 
+/* sim_limits_headers adds the X-RateLimit-* headers of category c
+ * without counting a request (for answers that bypass the limiter). */
+void sim_limits_headers(struct sim *sim, enum sim_category c,
+    struct sim_response *rs);
+
+/* sim_limits_reject_qps fills rs with Zoom's per-second (per-minute for
+ * Resource-intensive) 429 for c, without counting it: a 429 storm. */
+void sim_limits_reject_qps(struct sim *sim, enum sim_category c,
+    struct sim_response *rs);
+
 /* sim_category_name is Zoom's label: "Light", ..., "Resource-intensive". */
 const char *sim_category_name(enum sim_category c);
 
@@ -212,6 +237,9 @@ int sim_faults_before(struct sim *sim, enum sim_category c,
 
 /* sim_faults_after may mark a routed 200 for truncation or a reset. */
 void sim_faults_after(struct sim *sim, struct sim_response *rs);
+
+/* sim_fault_name is the fault's name in the log and the statistics. */
+const char *sim_fault_name(enum sim_fault f);
 
 /* --- routes.c, render.c, pages.c ------------------------------------- */
 
@@ -240,7 +268,20 @@ void sim_webhooks_stop(struct sim *sim);
 int sim_server_start(struct sim *sim);
 void sim_server_stop(struct sim *sim);
 
-/* sim_stats_write appends the statistics as one JSON object. */
+/* sim_stats_write appends the statistics as one JSON object; call it
+ * with sim->lock held or once the server has stopped. */
 int sim_stats_write(struct sim *sim, struct zp_buf *out);
+
+/*
+ * sim_form_arg finds the first name=value pair called name in form, an
+ * application/x-www-form-urlencoded string ("a=1&b=x%2By"), and stores
+ * its decoded value in out (reset first; '+' stands for a space).
+ * Returns 1 if found, 0 if absent, ZP_EDECODE or ZP_ENOMEM.
+ */
+int sim_form_arg(const char *form, const char *name, struct zp_buf *out);
+
+/* sim_query_arg is sim_form_arg over the query string of rq. */
+int sim_query_arg(const struct sim_request *rq, const char *name,
+    struct zp_buf *out);
 
 #endif
