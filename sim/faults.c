@@ -2,11 +2,11 @@
  * faults.c - seeded fault injection: how data is delivered goes wrong,
  * never the data itself.
  *
- * Every API request draws the same number of values from a private
- * splitmix64 stream seeded from the org seed, so a run that sends the
- * same requests in the same order meets the same faults.  A storm, once
- * started for a category, answers that request and the next storm_len - 1
- * of the category with Zoom's per-second 429.
+ * Each API request draws a fixed set of values, at each stage it reaches,
+ * from a private splitmix64 stream seeded from the org seed, so a run
+ * that sends the same requests in the same order meets the same faults.  A
+ * storm, once started for a category, answers that request and the next
+ * storm_len - 1 of the category with Zoom's per-second 429.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -340,7 +340,8 @@ grant_code(
 	struct tok *code = use_once(sim, rq, "code", TOK_CODE);
 
 	if (code == NULL) {
-		oauth_error(rs, 400, "invalid_request", "Invalid Token!");
+		oauth_error(
+		    rs, 400, "invalid_grant", "Invalid authorization code");
 		return;
 	}
 	if (!arg_is(rq, "redirect_uri", code->redirect_uri)) {
@@ -402,15 +403,41 @@ location(const char *redirect_uri, const char *code, const char *state,
 	return 0;
 }
 
+/* redirect issues a code bound to uri and answers 302 to it. */
+static void
+redirect(struct sim *sim, const char *uri, const char *state,
+    struct sim_response *rs)
+{
+	struct zp_buf loc = ZP_BUF_INIT;
+	struct tok *code;
+
+	code = issue(sim->tokens, TOK_CODE, sim->cfg.org.account_id, CODE_TTL);
+	if (code == NULL || (code->redirect_uri = strdup(uri)) == NULL) {
+		if (code != NULL)
+			code->dead = 1;
+		sim_response_error(rs, 500, 500, "Internal Server Error.");
+		return;
+	}
+	if (location(uri, code->value, state, &loc) != 0) {
+		code->dead = 1;
+		oauth_error(
+		    rs, 400, "invalid_request", "Redirect URI too long");
+	} else {
+		rs->status = 302;
+		sim_response_header(rs, "Location", loc.data);
+	}
+	if (loc.data != NULL)
+		zp_crypto_wipe(loc.data, loc.len);
+	zp_buf_release(&loc);
+}
+
 /* authorize answers GET /oauth/authorize: approved at once, 302 to
  * redirect_uri with a one-time code. */
 static void
 authorize(
     struct sim *sim, const struct sim_request *rq, struct sim_response *rs)
 {
-	struct zp_buf uri = ZP_BUF_INIT, state = ZP_BUF_INIT,
-		      loc = ZP_BUF_INIT;
-	struct tok *code = NULL;
+	struct zp_buf uri = ZP_BUF_INIT, state = ZP_BUF_INIT;
 
 	if (!arg_is(rq, "response_type", "code"))
 		oauth_error(rs, 400, "unsupported_response_type",
@@ -420,23 +447,9 @@ authorize(
 	else if (!arg(rq, "redirect_uri", &uri) || uri.len == 0)
 		oauth_error(
 		    rs, 400, "invalid_request", "Invalid redirect uri");
-	else if ((code = issue(sim->tokens, TOK_CODE, sim->cfg.org.account_id,
-		      CODE_TTL)) == NULL ||
-	    (code->redirect_uri = strdup(uri.data)) == NULL)
-		sim_response_error(rs, 500, 500, "Internal Server Error.");
-	else if (location(uri.data, code->value,
-		     arg(rq, "state", &state) ? state.data : NULL, &loc) != 0)
-		oauth_error(
-		    rs, 400, "invalid_request", "Redirect URI too long");
-	else {
-		rs->status = 302;
-		sim_response_header(rs, "Location", loc.data);
-	}
-	if (rs->status != 302 && code != NULL)
-		code->dead = 1;
-	if (loc.data != NULL)
-		zp_crypto_wipe(loc.data, loc.len);
-	zp_buf_release(&loc);
+	else
+		redirect(sim, uri.data,
+		    arg(rq, "state", &state) ? state.data : NULL, rs);
 	zp_buf_release(&state);
 	zp_buf_release(&uri);
 }

@@ -392,14 +392,15 @@ apply(struct sim_config *cfg, int c, int idx, const char *s)
 /* --- secrets --------------------------------------------------------- */
 
 /*
- * load_secret copies into out the secret from env or file; with neither,
- * the default def, which is announced at info level.
+ * load_secret copies into out the secret from file if one was named (the
+ * flag beats the variable), else from env; with neither, the default
+ * def, which is announced at info level.
  */
 static int
 load_secret(const char *env, const char *file, const char *def,
     const char *what, char out[128])
 {
-	const char *envs[] = {env, NULL};
+	const char *envs[] = {file != NULL ? NULL : env, NULL};
 	struct zp_buf s = ZP_BUF_INIT, why = ZP_BUF_INIT;
 	const char *v = getenv(env);
 	int rc = 0;

@@ -6,8 +6,8 @@
  * (a private splitmix64 PRNG, no libc rand, no floating point in what is
  * served).  Times are Unix seconds, UTC; the organization spans the `days`
  * days before `now` and `future_days` after it.  The API serves only
- * instances that have ended by the simulated clock.  All arrays are owned by the org and freed by
- * sim_org_free; entities refer to each other by index.
+ * instances that have ended by the simulated clock.  All arrays are owned by
+ * the org and freed by sim_org_free; entities refer to each other by index.
  */
 #ifndef ZP_SIM_ORG_H
 #define ZP_SIM_ORG_H
@@ -22,32 +22,32 @@ enum sim_plan { SIM_PLAN_FREE, SIM_PLAN_PRO, SIM_PLAN_BUSINESS };
 /* What to generate. */
 struct sim_org_opts {
 	uint64_t seed;
-	int users;              /* members of the account, >= 1 */
-	int days;               /* history before now, >= 1 */
-	int future_days;        /* upcoming meetings after now, >= 0: their
-	                           instances become past as the simulated
-	                           clock reaches them (webhooks) */
+	int users; /* members of the account, >= 1 */
+	int days; /* history before now, >= 1 */
+	int future_days; /* upcoming meetings after now, >= 0: their
+			    instances become past as the simulated
+			    clock reaches them (webhooks) */
 	enum sim_plan plan;
-	time_t now;             /* the simulated present */
+	time_t now; /* the simulated present */
 	const char *account_id; /* e.g. "acme" */
-	const char *domain;     /* e-mail domain, e.g. "acme.example" */
+	const char *domain; /* e-mail domain, e.g. "acme.example" */
 };
 
 /* One member of the account.  Index 0 is the account owner ("me"). */
 struct sim_user {
-	char id[24];               /* 22 characters, [A-Za-z0-9_-] */
-	char email[96];            /* primary, lower case */
-	char alt_email[96];        /* a second address (alias), or "" */
+	char id[24]; /* 22 characters, [A-Za-z0-9_-] */
+	char email[96]; /* primary, lower case */
+	char alt_email[96]; /* a second address (alias), or "" */
 	char first_name[32];
 	char last_name[32];
 	char dept[32];
 	char employee_unique_id[16]; /* or "" */
-	uint64_t pmi;              /* 10 digits */
-	int type;                  /* 1 basic, 2 licensed */
-	const char *status;        /* "active", "inactive" or "pending" */
+	uint64_t pmi; /* 10 digits */
+	int type; /* 1 basic, 2 licensed */
+	const char *status; /* "active", "inactive" or "pending" */
 	time_t created_at;
 	time_t last_login_time;
-	const char *timezone;      /* e.g. "Europe/Paris" */
+	const char *timezone; /* e.g. "Europe/Paris" */
 };
 
 /* Meeting types, as Zoom numbers them. */
@@ -60,41 +60,41 @@ enum sim_mtype {
 
 /* A meeting (one meeting number); its past instances follow. */
 struct sim_meeting {
-	uint64_t id;          /* 10 or 11 digits */
-	int type;             /* enum sim_mtype */
-	int host;             /* user index */
+	uint64_t id; /* 10 or 11 digits */
+	int type; /* enum sim_mtype */
+	int host; /* user index */
 	char topic[80];
 	time_t created_at;
-	time_t start_time;    /* first (or only) scheduled start */
-	int duration;         /* scheduled minutes */
+	time_t start_time; /* first (or only) scheduled start */
+	int duration; /* scheduled minutes */
 	const char *timezone;
-	char password[12];    /* appears in join_url as pwd=... */
+	char password[12]; /* appears in join_url as pwd=... */
 	size_t first_instance; /* into sim_org.instances */
-	size_t n_instances;    /* past instances (0 for future meetings) */
-	int listed;           /* 1 if /users/{id}/meetings lists it:
-	                         scheduled and recurring, not instant */
+	size_t n_instances; /* past instances (0 for future meetings) */
+	int listed; /* 1 if /users/{id}/meetings lists it:
+		       scheduled and recurring, not instant */
 };
 
 /* One past occurrence of a meeting or webinar, named by its UUID. */
 struct sim_instance {
-	char uuid[32];        /* 24 characters of base64, "==" at the end;
-	                         some begin with '/' or contain "//" */
-	size_t owner;         /* meeting or webinar index */
+	char uuid[32]; /* 24 characters of base64, "==" at the end;
+			  some begin with '/' or contain "//" */
+	size_t owner; /* meeting or webinar index */
 	time_t start;
 	time_t end;
-	size_t first_part;    /* into sim_org.parts (or wparts) */
-	size_t n_part;        /* join/leave segments */
-	int persons;          /* distinct participants */
+	size_t first_part; /* into sim_org.parts (or wparts) */
+	size_t n_part; /* join/leave segments */
+	int persons; /* distinct participants */
 	int has_recording;
 };
 
 /* Who a participant is, for the ground truth and for rendering. */
 enum sim_pkind {
-	SIM_P_HOST,      /* the meeting's host */
-	SIM_P_INTERNAL,  /* another member of the account */
-	SIM_P_GUEST,     /* external, with a name and an e-mail */
-	SIM_P_DIALIN,    /* phone caller: number as name, no e-mail */
-	SIM_P_ANONYMOUS  /* Zoom returns name and e-mail empty */
+	SIM_P_HOST, /* the meeting's host */
+	SIM_P_INTERNAL, /* another member of the account */
+	SIM_P_GUEST, /* external, with a name and an e-mail */
+	SIM_P_DIALIN, /* phone caller: number as name, no e-mail */
+	SIM_P_ANONYMOUS /* Zoom returns name and e-mail empty */
 };
 
 /*
@@ -102,19 +102,19 @@ enum sim_pkind {
  * rejoins has several segments, each with its own per-meeting user_id.
  */
 struct sim_part {
-	size_t instance;          /* into sim_org.instances (or winstances) */
-	int user;                 /* user index, or -1 for non-members */
-	int kind;                 /* enum sim_pkind */
-	int person;               /* stable person number within the org:
-	                             user index, or 100000 + guest number */
-	char name[64];            /* as Zoom returns it ("" if empty) */
-	char email[96];           /* as Zoom returns it ("" if empty) */
-	char id[24];              /* Zoom user id for members, else "" */
-	char user_id[16];         /* per-meeting participant id, digits */
-	char registrant_id[24];   /* or "" */
+	size_t instance; /* into sim_org.instances (or winstances) */
+	int user; /* user index, or -1 for non-members */
+	int kind; /* enum sim_pkind */
+	int person; /* stable person number within the org:
+		       user index, or 100000 + guest number */
+	char name[64]; /* as Zoom returns it ("" if empty) */
+	char email[96]; /* as Zoom returns it ("" if empty) */
+	char id[24]; /* Zoom user id for members, else "" */
+	char user_id[16]; /* per-meeting participant id, digits */
+	char registrant_id[24]; /* or "" */
 	time_t join;
 	time_t leave;
-	const char *device;       /* "Windows", "Mac", "iOS", "Phone", ... */
+	const char *device; /* "Windows", "Mac", "iOS", "Phone", ... */
 	char ip_address[16];
 	const char *location;
 	const char *network_type; /* "Wired", "Wifi", "Cellular", "PSTN" */
@@ -135,9 +135,9 @@ struct sim_webinar {
 
 /* A cloud recording of one meeting instance. */
 struct sim_recording {
-	size_t instance;         /* into sim_org.instances */
-	char id[40];             /* recording id of the first file */
-	int n_files;             /* MP4, M4A, TRANSCRIPT, ... */
+	size_t instance; /* into sim_org.instances */
+	char id[40]; /* recording id of the first file */
+	int n_files; /* MP4, M4A, TRANSCRIPT, ... */
 	uint64_t total_size;
 	time_t recording_start;
 	time_t recording_end;
@@ -147,15 +147,16 @@ struct sim_recording {
 struct sim_call {
 	char id[40];
 	char call_id[24];
-	int user;                /* the member on our side */
-	const char *direction;   /* "inbound" or "outbound" */
+	int user; /* the member on our side */
+	const char *direction; /* "inbound" or "outbound" */
 	char caller_name[64];
 	char caller_number[20];
 	char callee_name[64];
 	char callee_number[20];
-	const char *call_result; /* "answered", "no_answer", "voicemail", ... */
+	const char
+	    *call_result; /* "answered", "no_answer", "voicemail", ... */
 	time_t start_time;
-	time_t answer_time;      /* 0 if never answered */
+	time_t answer_time; /* 0 if never answered */
 	time_t end_time;
 	int duration;
 };

@@ -737,11 +737,10 @@ start_daemon(struct sim *sim, const struct addrinfo *addr)
 	if (addr->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	return MHD_start_daemon(flags, (uint16_t)sim->cfg.port, NULL, NULL,
-	    on_request, sim, MHD_OPTION_SOCK_ADDR, addr->ai_addr,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    on_request, sim, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+	    MHD_OPTION_SOCK_ADDR, addr->ai_addr, MHD_OPTION_URI_LOG_CALLBACK,
+	    on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
 	    MHD_OPTION_END);
 }

@@ -40,91 +40,91 @@ enum sim_category {
 
 /* Fault rates, each a probability in [0, 1], drawn from the seed. */
 struct sim_faults_opts {
-	double storm_429;   /* start a storm: the next requests of the category
-	                       get 429 QPS for storm_len requests */
+	double storm_429; /* start a storm: the next requests of the category
+			     get 429 QPS for storm_len requests */
 	int storm_len;
-	double http_5xx;    /* answer 500, 502 or 503 */
-	double reset;       /* close the connection halfway through the body */
-	double truncate;    /* a 200 whose JSON body is cut short */
-	double slow;        /* answer after slow_ms */
+	double http_5xx; /* answer 500, 502 or 503 */
+	double reset; /* close the connection halfway through the body */
+	double truncate; /* a 200 whose JSON body is cut short */
+	double slow; /* answer after slow_ms */
 	int slow_ms;
 	double page_expire; /* a valid next_page_token is reported expired */
-	double revoke;      /* the bearer token is revoked (401 code 124) */
+	double revoke; /* the bearer token is revoked (401 code 124) */
 };
 
 /* Everything zp-sim was told. */
 struct sim_config {
 	struct sim_org_opts org;
-	const char *listen;       /* "127.0.0.1" */
-	int port;                 /* 0: the kernel picks; see sim->port */
-	const char *port_file;    /* where to write the chosen port, or NULL */
-	const char *base_path;    /* "/v2" */
-	const char *public_url;   /* "http://127.0.0.1:PORT", for api_url */
-	const char *client_id;    /* OAuth client id */
-	char client_secret[128];  /* from ZP_SIM_CLIENT_SECRET or a file */
+	const char *listen; /* "127.0.0.1" */
+	int port; /* 0: the kernel picks; see sim->port */
+	const char *port_file; /* where to write the chosen port, or NULL */
+	const char *base_path; /* "/v2" */
+	const char *public_url; /* "http://127.0.0.1:PORT", for api_url */
+	const char *client_id; /* OAuth client id */
+	char client_secret[128]; /* from ZP_SIM_CLIENT_SECRET or a file */
 	char webhook_secret[128]; /* from ZP_SIM_WEBHOOK_SECRET or a file */
-	int token_ttl;            /* expires_in of access tokens, seconds */
-	int page_token_ttl;       /* seconds; Zoom: 900 */
-	int rate_limits;          /* 0 turns rate limiting off */
-	long daily_limit;         /* override of the plan's daily limit; 0 */
+	int token_ttl; /* expires_in of access tokens, seconds */
+	int page_token_ttl; /* seconds; Zoom: 900 */
+	int rate_limits; /* 0 turns rate limiting off */
+	long daily_limit; /* override of the plan's daily limit; 0 */
 	struct sim_faults_opts faults;
-	const char *log_path;     /* request log, NDJSON, or NULL */
-	const char *truth_path;   /* --dump-truth */
-	const char *webhook_url;  /* or NULL */
-	double speed;             /* simulated seconds per real second */
+	const char *log_path; /* request log, NDJSON, or NULL */
+	const char *truth_path; /* --dump-truth */
+	const char *webhook_url; /* or NULL */
+	double speed; /* simulated seconds per real second */
 };
 
 /* One HTTP request as the routes see it. */
 struct sim_request {
 	const char *method;
-	const char *path;     /* below the base path, still percent-encoded:
-	                         "/past_meetings/%252Fab%253D%253D/participants" */
+	const char *path; /* below the base path, still percent-encoded:
+			     "/past_meetings/%252Fab%253D%253D/participants" */
 	const char *raw_path; /* the whole path as sent, with the base path */
-	const char *query;    /* the raw query string without '?', or "" */
-	const char *body;     /* request body (POST), NUL-terminated, or "" */
+	const char *query; /* the raw query string without '?', or "" */
+	const char *body; /* request body (POST), NUL-terminated, or "" */
 	size_t body_len;
 	const char *authorization; /* the Authorization header, or NULL */
-	const char *account;  /* account of the bearer token, once checked */
+	const char *account; /* account of the bearer token, once checked */
 	int expire_page_token; /* set by faults: treat the token as expired */
-	time_t now;           /* the simulated present */
+	time_t now; /* the simulated present */
 };
 
 #define SIM_MAX_HEADERS 8
 
 /* Injected faults, for the request log and the statistics. */
 enum sim_fault {
-	SIM_FAULT_5XX,         /* "http_5xx" */
-	SIM_FAULT_429,         /* "storm_429" */
-	SIM_FAULT_SLOW,        /* "slow" */
+	SIM_FAULT_5XX, /* "http_5xx" */
+	SIM_FAULT_429, /* "storm_429" */
+	SIM_FAULT_SLOW, /* "slow" */
 	SIM_FAULT_PAGE_EXPIRE, /* "page_expire" */
-	SIM_FAULT_REVOKE,      /* "revoke" */
-	SIM_FAULT_TRUNCATE,    /* "truncate" */
-	SIM_FAULT_RESET,       /* "reset" */
+	SIM_FAULT_REVOKE, /* "revoke" */
+	SIM_FAULT_TRUNCATE, /* "truncate" */
+	SIM_FAULT_RESET, /* "reset" */
 	SIM_NFAULT
 };
 
 /* One HTTP response being built. */
 struct sim_response {
 	int status;
-	struct zp_buf body;        /* JSON unless content_type says else */
-	const char *content_type;  /* NULL: application/json */
+	struct zp_buf body; /* JSON unless content_type says else */
+	const char *content_type; /* NULL: application/json */
 	enum sim_category category;
 	const char *hdr_name[SIM_MAX_HEADERS];
 	char hdr_value[SIM_MAX_HEADERS][128];
 	int n_hdr;
-	int reset;                 /* faults: cut the connection mid-body */
-	int truncate;              /* faults: cut the body short */
-	int slow_ms;               /* faults: wait before answering */
-	unsigned faults;           /* bit 1 << enum sim_fault per injected
-	                              fault, for the request log */
+	int reset; /* faults: cut the connection mid-body */
+	int truncate; /* faults: cut the body short */
+	int slow_ms; /* faults: wait before answering */
+	unsigned faults; /* bit 1 << enum sim_fault per injected
+			    fault, for the request log */
 };
 
-struct sim_tokens;    /* oauth.c */
-struct sim_pages;     /* pages.c */
-struct sim_limits;    /* ratelimit.c */
-struct sim_faults;    /* faults.c */
-struct sim_webhooks;  /* webhook.c */
-struct sim_server;    /* server.c */
+struct sim_tokens; /* oauth.c */
+struct sim_pages; /* pages.c */
+struct sim_limits; /* ratelimit.c */
+struct sim_faults; /* faults.c */
+struct sim_webhooks; /* webhook.c */
+struct sim_server; /* server.c */
 
 /* Counters for /_sim/stats and the report on exit. */
 struct sim_stats {
@@ -162,13 +162,13 @@ struct sim {
 time_t sim_clock(struct sim *sim);
 
 /* sim_response_header adds one header (name borrowed, value copied). */
-void sim_response_header(struct sim_response *rs, const char *name,
-    const char *value);
+void sim_response_header(
+    struct sim_response *rs, const char *name, const char *value);
 
 /* sim_response_error sets status and a Zoom error body
  * {"code":code,"message":message}. */
-void sim_response_error(struct sim_response *rs, int status, int code,
-    const char *message);
+void sim_response_error(
+    struct sim_response *rs, int status, int code, const char *message);
 
 /* --- oauth.c --------------------------------------------------------- */
 
@@ -176,23 +176,23 @@ int sim_tokens_new(struct sim_tokens **t);
 void sim_tokens_free(struct sim_tokens **t);
 
 /* sim_oauth_handle answers POST /oauth/token and GET /oauth/authorize. */
-void sim_oauth_handle(struct sim *sim, const struct sim_request *rq,
-    struct sim_response *rs);
+void sim_oauth_handle(
+    struct sim *sim, const struct sim_request *rq, struct sim_response *rs);
 
 /*
  * sim_oauth_check validates the request's bearer token and sets
  * rq->account; on failure fills rs with 401 code 124 and returns -1.
  */
-int sim_oauth_check(struct sim *sim, struct sim_request *rq,
-    struct sim_response *rs);
+int sim_oauth_check(
+    struct sim *sim, struct sim_request *rq, struct sim_response *rs);
 
 /* sim_oauth_revoke invalidates the bearer token of rq (a fault). */
 void sim_oauth_revoke(struct sim *sim, const struct sim_request *rq);
 
 /* --- ratelimit.c ----------------------------------------------------- */
 
-int sim_limits_new(struct sim_limits **l, enum sim_plan plan,
-    long daily_override);
+int sim_limits_new(
+    struct sim_limits **l, enum sim_plan plan, long daily_override);
 void sim_limits_free(struct sim_limits **l);
 
 /*
@@ -209,21 +209,21 @@ double sim_limits_min_wall(struct sim *sim);
 
 /* sim_limits_headers adds the X-RateLimit-* headers of category c
  * without counting a request (for answers that bypass the limiter). */
-void sim_limits_headers(struct sim *sim, enum sim_category c,
-    struct sim_response *rs);
+void sim_limits_headers(
+    struct sim *sim, enum sim_category c, struct sim_response *rs);
 
 /* sim_limits_reject_qps fills rs with Zoom's per-second (per-minute for
  * Resource-intensive) 429 for c, without counting it: a 429 storm. */
-void sim_limits_reject_qps(struct sim *sim, enum sim_category c,
-    struct sim_response *rs);
+void sim_limits_reject_qps(
+    struct sim *sim, enum sim_category c, struct sim_response *rs);
 
 /* sim_category_name is Zoom's label: "Light", ..., "Resource-intensive". */
 const char *sim_category_name(enum sim_category c);
 
 /* --- faults.c -------------------------------------------------------- */
 
-int sim_faults_new(struct sim_faults **f, uint64_t seed,
-    const struct sim_faults_opts *o);
+int sim_faults_new(
+    struct sim_faults **f, uint64_t seed, const struct sim_faults_opts *o);
 void sim_faults_free(struct sim_faults **f);
 
 /*
@@ -254,8 +254,8 @@ enum sim_category sim_route_category(const char *method, const char *path);
  * sim_route_handle answers one API request (below the base path) into rs:
  * a Zoom body with status, or Zoom's error (404 code 3001, 300, 12702...).
  */
-void sim_route_handle(struct sim *sim, struct sim_request *rq,
-    struct sim_response *rs);
+void sim_route_handle(
+    struct sim *sim, struct sim_request *rq, struct sim_response *rs);
 
 /* --- webhook.c ------------------------------------------------------- */
 
@@ -281,7 +281,7 @@ int sim_stats_write(struct sim *sim, struct zp_buf *out);
 int sim_form_arg(const char *form, const char *name, struct zp_buf *out);
 
 /* sim_query_arg is sim_form_arg over the query string of rq. */
-int sim_query_arg(const struct sim_request *rq, const char *name,
-    struct zp_buf *out);
+int sim_query_arg(
+    const struct sim_request *rq, const char *name, struct zp_buf *out);
 
 #endif

@@ -194,13 +194,11 @@ run(int port, const char *path, long requests, int threads)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"help", no_argument, NULL, 'h'},
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
 	    {"path", required_argument, NULL, 'P'},
 	    {"port", required_argument, NULL, 'p'},
 	    {"requests", required_argument, NULL, 'n'},
-	    {"threads", required_argument, NULL, 't'},
-	    {NULL, 0, NULL, 0}};
+	    {"threads", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
 	const char *path = "/v2/users/me";
 	long requests = 20000, port = 0, threads = 4;
 	int c;

@@ -725,7 +725,9 @@ TEST(sim_oauth_authorization_code_and_rotation)
 	/* A code is good once. */
 	oauth(&sim, "POST", "/oauth/token", "", form, auth, &rs);
 	CHECK_INT(rs.status, 400);
-	CHECK(strstr(rs.body.data, "Invalid Token!") != NULL);
+	CHECK_STR(rs.body.data,
+	    "{\"reason\":\"Invalid authorization code\","
+	    "\"error\":\"invalid_grant\"}");
 	/* Each refresh gives a new refresh token and spends the old one. */
 	snprintf(form, sizeof(form),
 	    "grant_type=refresh_token&refresh_token=%s", refresh);
