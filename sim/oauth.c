@@ -147,6 +147,7 @@ issue(
 	unsigned char raw[TOKEN_BYTES];
 	struct zp_buf b = ZP_BUF_INIT;
 	struct tok *k = calloc(1, sizeof(*k));
+	double now = mono_now();
 	size_t h;
 
 	if (k == NULL || zp_random_bytes(raw, sizeof(raw)) != 0 ||
@@ -159,9 +160,9 @@ issue(
 	memcpy(k->value, b.data, b.len + 1);
 	k->kind = kind;
 	k->account = account;
-	k->expires = mono_now() + ttl;
+	k->expires = now + ttl;
 	h = bucket_of(k->value, b.len);
-	prune(&t->bucket[h], mono_now());
+	prune(&t->bucket[h], now);
 	k->next = t->bucket[h];
 	t->bucket[h] = k;
 out:

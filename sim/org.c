@@ -1154,33 +1154,48 @@ uuid_taken(const struct gen *g, const char *uuid)
 	    table_find(&g->ix->winstance, h, uuid, eq_winstance, g->org) >= 0;
 }
 
-/* add_instance appends an instance of meeting m from start to end. */
+/* append_instance appends an instance of meeting or, if webinar, webinar
+ * owner from start to end, with a UUID no other instance has. */
 static int
-add_instance(struct gen *g, size_t m, time_t start, time_t end)
+append_instance(
+    struct gen *g, int webinar, size_t owner, time_t start, time_t end)
 {
 	struct sim_org *org = g->org;
-	size_t i = org->n_instances;
-	struct rng r = rng_derive(g->seed, TAG_UUID, i);
+	struct sim_instance **ins =
+	    webinar ? &org->winstances : &org->instances;
+	size_t *n = webinar ? &org->n_winstances : &org->n_instances;
+	size_t *cap = webinar ? &g->cap_winstances : &g->cap_instances;
+	size_t i = *n;
+	struct rng r = rng_derive(g->seed, webinar ? TAG_WUUID : TAG_UUID, i);
 	struct sim_instance *si;
 	int rc;
 
-	if ((rc = reserve(&org->instances, &g->cap_instances, i + 1,
-		 sizeof(*org->instances))) != 0)
+	if ((rc = reserve(ins, cap, i + 1, sizeof(**ins))) != 0)
 		return rc;
-	si = &org->instances[i];
+	si = &(*ins)[i];
 	memset(si, 0, sizeof(*si));
-	si->owner = m;
+	si->owner = owner;
 	si->start = start;
 	si->end = end;
 	do
 		uuid_draw(&r, si->uuid);
 	while (uuid_taken(g, si->uuid));
-	if ((rc = table_put(
-		 &g->ix->instance, hash_str(si->uuid, 0), (long)i)) != 0)
+	if ((rc = table_put(webinar ? &g->ix->winstance : &g->ix->instance,
+		 hash_str(si->uuid, 0), (long)i)) != 0)
 		return rc;
-	org->n_instances++;
-	org->meetings[m].n_instances++;
+	(*n)++;
+	if (webinar)
+		org->webinars[owner].n_instances++;
+	else
+		org->meetings[owner].n_instances++;
 	return 0;
+}
+
+/* add_instance appends an instance of meeting m from start to end. */
+static int
+add_instance(struct gen *g, size_t m, time_t start, time_t end)
+{
+	return append_instance(g, 0, m, start, end);
 }
 
 /* plan_oneoff schedules a one-off meeting of u that happened (or, in the
@@ -1840,29 +1855,7 @@ add_webinar(struct gen *g, int u, time_t start, int minutes)
 static int
 add_winstance(struct gen *g, size_t w, time_t start, time_t end)
 {
-	struct sim_org *org = g->org;
-	size_t i = org->n_winstances;
-	struct rng r = rng_derive(g->seed, TAG_WUUID, i);
-	struct sim_instance *si;
-	int rc;
-
-	if ((rc = reserve(&org->winstances, &g->cap_winstances, i + 1,
-		 sizeof(*org->winstances))) != 0)
-		return rc;
-	si = &org->winstances[i];
-	memset(si, 0, sizeof(*si));
-	si->owner = w;
-	si->start = start;
-	si->end = end;
-	do
-		uuid_draw(&r, si->uuid);
-	while (uuid_taken(g, si->uuid));
-	if ((rc = table_put(
-		 &g->ix->winstance, hash_str(si->uuid, 0), (long)i)) != 0)
-		return rc;
-	org->n_winstances++;
-	org->webinars[w].n_instances++;
-	return 0;
+	return append_instance(g, 1, w, start, end);
 }
 
 /* plan_webinar makes one webinar of u: one session, or a weekly series of

@@ -80,24 +80,11 @@ sim_pages_free(struct sim_pages **p)
 	*p = NULL;
 }
 
-/* token_hash is FNV-1a of the token's characters. */
-static size_t
-token_hash(const char *token)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *token != '\0'; token++) {
-		h ^= (unsigned char)*token;
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
-}
-
 /* slot_of returns the slot holding token, or the free slot it belongs in. */
 static struct page_entry *
 slot_of(struct page_entry *slots, size_t n_slots, const char *token)
 {
-	size_t i = token_hash(token) & (n_slots - 1);
+	size_t i = (size_t)sim_fnv1a(token) & (n_slots - 1);
 
 	while (slots[i].token[0] != '\0' && strcmp(slots[i].token, token) != 0)
 		i = (i + 1) & (n_slots - 1);

@@ -19,6 +19,9 @@
 #include "sim.h"
 
 #define DAY 86400
+#define QPS_MESSAGE                                                           \
+	"You have reached the maximum per-second rate limit for this API. "   \
+	"Try again later."
 
 /* The limits of one category under a plan. */
 struct cat_limit {
@@ -217,9 +220,7 @@ static void
 reject_qps(
     const struct sim_limits *l, enum sim_category c, struct sim_response *rs)
 {
-	sim_response_error(rs, 429, 429,
-	    "You have reached the maximum per-second rate limit for this API."
-	    " Try again later.");
+	sim_response_error(rs, 429, 429, QPS_MESSAGE);
 	sim_response_header(rs, "X-RateLimit-Category", sim_category_name(c));
 	sim_response_header(rs, "X-RateLimit-Type", "QPS");
 	put_header(rs, "X-RateLimit-Limit", l->plan.cat[c].per_window);
@@ -308,9 +309,7 @@ sim_limits_reject_qps(
     struct sim *sim, enum sim_category c, struct sim_response *rs)
 {
 	if (sim->limits == NULL || c < 0 || c >= SIM_NCAT) {
-		sim_response_error(rs, 429, 429,
-		    "You have reached the maximum per-second rate limit for "
-		    "this API. Try again later.");
+		sim_response_error(rs, 429, 429, QPS_MESSAGE);
 		sim_response_header(rs, "Retry-After", "1");
 		return;
 	}

@@ -90,9 +90,10 @@ minutes_up(time_t seconds)
 	return seconds <= 0 ? 0 : ((long long)seconds + 59) / 60;
 }
 
-/* mix is FNV-1a of s: a stable source of the flags the org lacks. */
-static uint64_t
-mix(const char *s)
+/* sim_fnv1a is FNV-1a of s; here a stable source of the flags the org
+ * lacks. */
+uint64_t
+sim_fnv1a(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 
@@ -370,16 +371,19 @@ inst_facts(const struct sim_org *org, const struct sim_instance *in,
 	}
 }
 
-/* instance_head writes the fields the past and report shapes share. */
+/* instance_head opens the object of instance in, writes the fields the
+ * past and report shapes share, and leaves the instance's facts in f. */
 static void
 instance_head(struct zp_jw *w, const struct sim_render_ctx *x,
-    const struct sim_instance *in, const struct inst_facts *f)
+    const struct sim_instance *in, struct inst_facts *f)
 {
 	const struct sim_meeting *m = &x->org->meetings[in->owner];
 	const struct sim_user *host = &x->org->users[m->host];
 	char name[72];
 
+	inst_facts(x->org, in, f);
 	full_name(host, name);
+	zp_jw_object(w);
 	kv_str(w, "uuid", in->uuid);
 	kv_int(w, "id", (long long)m->id);
 	kv_str(w, "host_id", host->id);
@@ -404,8 +408,6 @@ sim_render_past_meeting(
 	const struct sim_instance *in = &x->org->instances[i];
 	struct inst_facts f;
 
-	inst_facts(x->org, in, &f);
-	zp_jw_object(w);
 	instance_head(w, x, in, &f);
 	zp_jw_end(w);
 }
@@ -418,12 +420,10 @@ sim_render_report_meeting(
 	const struct sim_instance *in = &x->org->instances[i];
 	struct inst_facts f;
 
-	inst_facts(x->org, in, &f);
-	zp_jw_object(w);
 	instance_head(w, x, in, &f);
-	kv_bool(w, "has_screen_share", (mix(in->uuid) & 3) != 0);
+	kv_bool(w, "has_screen_share", (sim_fnv1a(in->uuid) & 3) != 0);
 	kv_bool(w, "has_recording", in->has_recording);
-	kv_bool(w, "has_chat", (mix(in->uuid) & 4) != 0);
+	kv_bool(w, "has_chat", (sim_fnv1a(in->uuid) & 4) != 0);
 	kv_int(w, "meeting_encryption_status", 1);
 	kv_int(w, "participants_count_my_account", f.members);
 	zp_jw_end(w);
@@ -552,7 +552,7 @@ sim_render_metrics_meeting(
 	const struct sim_instance *in = &x->org->instances[i];
 	const struct sim_meeting *m = &x->org->meetings[in->owner];
 	const struct sim_user *host = &x->org->users[m->host];
-	int share = (mix(in->uuid) & 3) != 0;
+	int share = (sim_fnv1a(in->uuid) & 3) != 0;
 	struct inst_facts f;
 	char name[72], span[24];
 

@@ -34,6 +34,10 @@ enum sim_part_style {
 
 /* --- render.c -------------------------------------------------------- */
 
+/* sim_fnv1a is the 64-bit FNV-1a hash of the string s: the same on every
+ * run and machine. */
+uint64_t sim_fnv1a(const char *s);
+
 /* sim_render_user writes user u: the /users item, or with full set the
  * /users/{userId} body. */
 void sim_render_user(

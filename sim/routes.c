@@ -263,13 +263,11 @@ digits_at(const char *s, size_t at, size_t n)
 	return 1;
 }
 
-/* parse_date reads "YYYY-MM-DD" exactly as midnight UTC; 0 or -1. */
+/* parse_date reads "YYYY-MM-DD" exactly as midnight UTC; 0 or -1.
+ * sim_date_parse makes every check of the form itself. */
 static int
 parse_date(const char *s, time_t *out)
 {
-	if (strlen(s) != 10 || !digits_at(s, 0, 4) || s[4] != '-' ||
-	    !digits_at(s, 5, 2) || s[7] != '-' || !digits_at(s, 8, 2))
-		return -1;
 	return sim_date_parse(s, out) == 0 ? 0 : -1;
 }
 
@@ -1160,9 +1158,11 @@ h_meeting(struct rctx *c)
 	respond(c, &w);
 }
 
-/* GET /past_meetings/{meetingId}: one ended instance. */
+/* past_one answers the meeting instance {meetingId} names (its latest
+ * ended one for a number), as render writes it. */
 static void
-h_past_meeting(struct rctx *c)
+past_one(struct rctx *c,
+    void (*render)(struct zp_jw *, const struct sim_render_ctx *, size_t))
 {
 	struct zp_jw w;
 	long i;
@@ -1171,8 +1171,15 @@ h_past_meeting(struct rctx *c)
 		return;
 	zp_buf_reset(&c->rs->body);
 	zp_jw_init(&w, &c->rs->body);
-	sim_render_past_meeting(&w, &c->x, (size_t)i);
+	render(&w, &c->x, (size_t)i);
 	respond(c, &w);
+}
+
+/* GET /past_meetings/{meetingId}: one ended instance. */
+static void
+h_past_meeting(struct rctx *c)
+{
+	past_one(c, sim_render_past_meeting);
 }
 
 /* GET /past_meetings/{meetingId}/instances: every ended instance. */
@@ -1327,15 +1334,7 @@ h_report_user_meetings(struct rctx *c)
 static void
 h_report_meeting(struct rctx *c)
 {
-	struct zp_jw w;
-	long i;
-
-	if ((i = find_past(c, &meetings_f)) < 0)
-		return;
-	zp_buf_reset(&c->rs->body);
-	zp_jw_init(&w, &c->rs->body);
-	sim_render_report_meeting(&w, &c->x, (size_t)i);
-	respond(c, &w);
+	past_one(c, sim_render_report_meeting);
 }
 
 /* GET /report/meetings/{meetingId}/participants */

@@ -79,16 +79,26 @@ sim_clock(struct sim *sim)
 	    (time_t)(elapsed(&sim->started, &now) * sim->cfg.speed);
 }
 
-/* sim_response_header sets one header, replacing one of the same name. */
-void
-sim_response_header(
-    struct sim_response *rs, const char *name, const char *value)
+/* header_at is the slot of header name in rs, or rs->n_hdr if it has
+ * none. */
+static int
+header_at(const struct sim_response *rs, const char *name)
 {
 	int i;
 
 	for (i = 0; i < rs->n_hdr; i++)
 		if (strcasecmp(rs->hdr_name[i], name) == 0)
 			break;
+	return i;
+}
+
+/* sim_response_header sets one header, replacing one of the same name. */
+void
+sim_response_header(
+    struct sim_response *rs, const char *name, const char *value)
+{
+	int i = header_at(rs, name);
+
 	if (i == SIM_MAX_HEADERS)
 		return;
 	if (i == rs->n_hdr)
@@ -180,36 +190,37 @@ write_number(struct zp_jw *w, const char *key, double v)
 	zp_jw_raw(w, num, strlen(num));
 }
 
+/* write_count writes a key and the counter v. */
+static void
+write_count(struct zp_jw *w, const char *key, uint64_t v)
+{
+	zp_jw_key(w, key);
+	zp_jw_int(w, (long long)v);
+}
+
 /* write_counts writes the request, category and status counters. */
 static void
 write_counts(struct zp_jw *w, const struct sim_stats *st)
 {
 	int c;
 
-	zp_jw_key(w, "requests");
-	zp_jw_int(w, (long long)st->requests);
+	write_count(w, "requests", st->requests);
 	zp_jw_key(w, "by_category");
 	zp_jw_object(w);
-	for (c = 0; c < SIM_NCAT; c++) {
-		zp_jw_key(w, sim_category_name((enum sim_category)c));
-		zp_jw_int(w, (long long)st->by_category[c]);
-	}
+	for (c = 0; c < SIM_NCAT; c++)
+		write_count(w, sim_category_name((enum sim_category)c),
+		    st->by_category[c]);
 	zp_jw_end(w);
 	zp_jw_key(w, "statuses");
 	zp_jw_object(w);
-	zp_jw_key(w, "2xx");
-	zp_jw_int(w, (long long)st->status_2xx);
-	zp_jw_key(w, "4xx");
-	zp_jw_int(w, (long long)st->status_4xx);
-	zp_jw_key(w, "5xx");
-	zp_jw_int(w, (long long)st->status_5xx);
+	write_count(w, "2xx", st->status_2xx);
+	write_count(w, "4xx", st->status_4xx);
+	write_count(w, "5xx", st->status_5xx);
 	zp_jw_end(w);
 	zp_jw_key(w, "rate_limited");
 	zp_jw_object(w);
-	zp_jw_key(w, "qps");
-	zp_jw_int(w, (long long)st->sent_429_qps);
-	zp_jw_key(w, "daily");
-	zp_jw_int(w, (long long)st->sent_429_daily);
+	write_count(w, "qps", st->sent_429_qps);
+	write_count(w, "daily", st->sent_429_daily);
 	zp_jw_end(w);
 }
 
@@ -221,19 +232,15 @@ write_faults(struct zp_jw *w, const struct sim_stats *st)
 
 	zp_jw_key(w, "faults");
 	zp_jw_object(w);
-	zp_jw_key(w, "total");
-	zp_jw_int(w, (long long)st->faults_injected);
-	for (f = 0; f < SIM_NFAULT; f++) {
-		zp_jw_key(w, sim_fault_name((enum sim_fault)f));
-		zp_jw_int(w, (long long)st->by_fault[f]);
-	}
+	write_count(w, "total", st->faults_injected);
+	for (f = 0; f < SIM_NFAULT; f++)
+		write_count(
+		    w, sim_fault_name((enum sim_fault)f), st->by_fault[f]);
 	zp_jw_end(w);
 	zp_jw_key(w, "webhooks");
 	zp_jw_object(w);
-	zp_jw_key(w, "sent");
-	zp_jw_int(w, (long long)st->webhooks_sent);
-	zp_jw_key(w, "failed");
-	zp_jw_int(w, (long long)st->webhooks_failed);
+	write_count(w, "sent", st->webhooks_sent);
+	write_count(w, "failed", st->webhooks_failed);
 	zp_jw_end(w);
 }
 
@@ -404,18 +411,6 @@ count(struct sim *sim, enum kind kind, const struct sim_response *rs)
 
 /* --- the pipeline ---------------------------------------------------- */
 
-/* has_header tells whether rs already carries header name. */
-static int
-has_header(const struct sim_response *rs, const char *name)
-{
-	int i;
-
-	for (i = 0; i < rs->n_hdr; i++)
-		if (strcasecmp(rs->hdr_name[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 /* api runs an API request through auth, faults, limits and its route. */
 static void
 api(struct sim *sim, struct sim_request *rq, struct sim_response *rs)
@@ -425,7 +420,7 @@ api(struct sim *sim, struct sim_request *rq, struct sim_response *rs)
 	rs->category = sim_route_category(rq->method, rq->path);
 	if (sim_oauth_check(sim, rq, rs) != 0 ||
 	    sim_faults_before(sim, rs->category, rq, rs) != 0) {
-		if (!has_header(rs, "X-RateLimit-Category"))
+		if (header_at(rs, "X-RateLimit-Category") == rs->n_hdr)
 			sim_limits_headers(sim, rs->category, rs);
 		return;
 	}

@@ -679,14 +679,15 @@ static void
 deliver(struct sim_webhooks *w, const struct event *ev, int attempts)
 {
 	const char *name = event_name(&w->sim->org, ev);
-	int rc = render(w, ev);
+	int rc = render(w, ev), ok;
 
 	if (rc == 0)
 		rc = post(w);
 	if (rc == ZP_EINTR)
 		return; /* stopping: neither sent nor failed */
-	count(w->sim, answered_2xx(w, rc));
-	if (answered_2xx(w, rc)) {
+	ok = answered_2xx(w, rc);
+	count(w->sim, ok);
+	if (ok) {
 		zp_debug("webhook: sent event=%s attempt=%d status=%d", name,
 		    attempts, w->rs.status);
 		return;
