@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "splitmix.h"
 #include "sim.h"
 
 /* Keeps the fault stream apart from the org generator's. */
@@ -70,11 +71,7 @@ sim_faults_free(struct sim_faults **f)
 static uint64_t
 next(struct sim_faults *f)
 {
-	uint64_t z = (f->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return zp_splitmix64(&f->state);
 }
 
 /* uniform is the next draw in [0, 1). */

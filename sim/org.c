@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "splitmix.h"
 
 #define DAY 86400L
 #define MAX_USERS 100000
@@ -167,21 +168,11 @@ struct rng {
 	uint64_t s;
 };
 
-/* mix64 scrambles z one to one (the splitmix64 finalizer). */
-static uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* rng_next returns the next 64 bits of r. */
 static uint64_t
 rng_next(struct rng *r)
 {
-	r->s += 0x9e3779b97f4a7c15ULL;
-	return mix64(r->s);
+	return zp_splitmix64(&r->s);
 }
 
 /* rng_below returns a number in [0, n), or 0 when n is 0. */
@@ -227,7 +218,8 @@ rng_derive(uint64_t seed, enum tag tag, uint64_t index)
 {
 	struct rng r;
 
-	r.s = mix64(seed ^ mix64(((uint64_t)tag << 48) ^ mix64(index + 1)));
+	r.s = zp_mix64(
+	    seed ^ zp_mix64(((uint64_t)tag << 48) ^ zp_mix64(index + 1)));
 	return r;
 }
 
@@ -442,7 +434,7 @@ hash_str(const char *s, int fold)
 			c = (unsigned char)(c - 'A' + 'a');
 		h = (h ^ c) * 0x100000001b3ULL;
 	}
-	return mix64(h);
+	return zp_mix64(h);
 }
 
 /* table_grow doubles t and puts every entry back. */
@@ -729,9 +721,9 @@ number_make(
 
 	do
 		v = base + rng_below(r, range);
-	while (table_find(&g->ix->number, mix64(v), NULL, NULL, NULL) >= 0);
+	while (table_find(&g->ix->number, zp_mix64(v), NULL, NULL, NULL) >= 0);
 	*out = v;
-	return table_put(&g->ix->number, mix64(v), 0);
+	return table_put(&g->ix->number, zp_mix64(v), 0);
 }
 
 /* meeting_number draws a meeting number of 11 digits (or, 20% of the
@@ -1138,7 +1130,7 @@ add_meeting(
 	org->n_meetings++;
 	make_topic(g, &r, m);
 	if ((rc = meeting_number(g, &r, &sm->id)) != 0 ||
-	    (rc = table_put(&g->ix->meeting, mix64(sm->id), (long)m)) != 0)
+	    (rc = table_put(&g->ix->meeting, zp_mix64(sm->id), (long)m)) != 0)
 		return rc;
 	return (long)m;
 }
@@ -1847,7 +1839,7 @@ add_webinar(struct gen *g, int u, time_t start, int minutes)
 	if ((rc = number_make(
 		 g, &r, 90000000000ULL, 9999999999ULL, &sw->id)) != 0)
 		return rc;
-	rc = table_put(&g->ix->webinar, mix64(sw->id), (long)w);
+	rc = table_put(&g->ix->webinar, zp_mix64(sw->id), (long)w);
 	return rc != 0 ? rc : (long)w;
 }
 
@@ -2320,7 +2312,8 @@ sim_org_meeting(const struct sim_org *org, uint64_t id)
 {
 	if (org == NULL || org->index == NULL)
 		return -1;
-	return table_find(&org->index->meeting, mix64(id), NULL, NULL, NULL);
+	return table_find(
+	    &org->index->meeting, zp_mix64(id), NULL, NULL, NULL);
 }
 
 long
@@ -2337,7 +2330,8 @@ sim_org_webinar(const struct sim_org *org, uint64_t id)
 {
 	if (org == NULL || org->index == NULL)
 		return -1;
-	return table_find(&org->index->webinar, mix64(id), NULL, NULL, NULL);
+	return table_find(
+	    &org->index->webinar, zp_mix64(id), NULL, NULL, NULL);
 }
 
 long

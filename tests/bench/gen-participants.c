@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "splitmix.h"
 
 #define PAGE_SIZE 300
 #define FLUSH_AT (1u << 20)
@@ -166,11 +167,7 @@ die(int status, const char *msg)
 static uint64_t
 next_random(struct gen *g)
 {
-	uint64_t z = (g->rng += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return zp_splitmix64(&g->rng);
 }
 
 /* pick returns a random number below n. */

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "splitmix.h"
 
 /* The shape of one generated stream. */
 struct envgen {
@@ -26,11 +27,7 @@ struct envgen {
 static inline uint64_t
 envgen_rand(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return zp_splitmix64(s);
 }
 
 /* envgen_is_big tells whether envelope seq is one of the big ones. */

@@ -22,6 +22,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "error.h"
+#include "splitmix.h"
 #include "harness.h"
 #include "json.h"
 
@@ -37,11 +38,7 @@ struct rng {
 static uint64_t
 rng_next(struct rng *r)
 {
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return zp_splitmix64(&r->s);
 }
 
 /* below returns a number in [0, n). */
