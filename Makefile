@@ -19,11 +19,12 @@ DEBS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libzmq3-dev \
        libjq-dev libssl-dev libyaml-dev libmicrohttpd-dev libpcre2-dev \
        jq time coreutils curl
 FUZZ_DEBS = clang libclang-rt-14-dev
-PKGS = libzmq openssl libcurl libmicrohttpd
+PKGS = libzmq openssl libcurl libmicrohttpd yaml-0.1 libpcre2-8
 
 CFLAGS   ?= -O2 -g
 ZP_CFLAGS = -std=c11 -Wall -Wextra -Werror -MMD -MP \
-            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Isim \
+            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Isim -Ifetch \
+            -Isanitize \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ZP_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 JQ_LIBS   = -ljq
@@ -38,12 +39,15 @@ LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBZP    = $(BUILD)/libzp.a
 
-# zp-sim: every sim/*.c but main.c goes into libsim.a, which the unit
-# tests link too.
-SIM_SRC  = $(filter-out sim/main.c,$(wildcard sim/*.c))
-SIM_OBJ  = $(SIM_SRC:%.c=$(BUILD)/%.o)
-LIBSIM   = $(BUILD)/libsim.a
-SIM_BIN  = $(if $(wildcard sim/main.c),$(BUILD)/bin/zp-sim)
+# Each tool directory D (sim, fetch, sanitize, ...) builds every D/*.c but
+# main.c into build/libD.a, which the unit tests link too, and main.c into
+# build/bin/zp-D.
+TOOLS    = $(foreach d,sim fetch sanitize match emit,$(if $(wildcard $(d)/*.c),$(d)))
+tool_src = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))
+tool_obj = $(patsubst %.c,$(BUILD)/%.o,$(call tool_src,$(1)))
+TOOL_LIBS = $(foreach d,$(TOOLS),$(BUILD)/lib$(d).a)
+TOOL_BINS = $(foreach d,$(TOOLS),$(if $(wildcard $(d)/main.c),$(BUILD)/bin/zp-$(d)))
+SIM_BIN  = $(filter %/zp-sim,$(TOOL_BINS))
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -57,7 +61,7 @@ BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 
-ALL = $(LIBZP) $(LIBSIM) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(SIM_BIN)
+ALL = $(LIBZP) $(TOOL_LIBS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(TOOL_BINS)
 
 .PHONY: all check test bench fuzz fuzz-run install fmt deps clean
 .DEFAULT_GOAL := all
@@ -82,20 +86,22 @@ $(LIBZP): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(AR) rcs $@ $^
 
-$(LIBSIM): $(SIM_OBJ)
+.SECONDEXPANSION:
+$(BUILD)/lib%.a: $$(call tool_obj,$$*)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(AR) rcs $@ $^
 
-$(SIM_BIN): $(BUILD)/sim/main.o $(LIBSIM) $(LIBZP)
+$(BUILD)/bin/zp-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(LIBZP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBSIM) $(LIBZP) $(ZP_LIBS)
-
-$(UNIT_BIN): $(UNIT_OBJ) $(LIBSIM) $(LIBZP)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIBSIM) $(LIBZP) $(ZP_LIBS) \
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib$*.a $(LIBZP) $(ZP_LIBS) \
 	    $(JQ_LIBS)
+
+$(UNIT_BIN): $(UNIT_OBJ) $(TOOL_LIBS) $(LIBZP)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(TOOL_LIBS) $(LIBZP) \
+	    $(ZP_LIBS) $(JQ_LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBZP)
 	@$(if $(Q),echo "  LD      $@")
@@ -121,6 +127,7 @@ bench: deps
 	@$(MAKE) --no-print-directory BUILD=build all
 	@sh tests/bench/run.sh build
 	@sh tests/bench/sim.sh build
+	@sh tests/bench/fetch.sh build
 
 fuzz:
 	@sh mk/deps.sh $(FUZZ_DEBS)
@@ -137,15 +144,15 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIBZP)
 fuzz-run: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(BUILD) $(FUZZ_TIME)
 
-install: $(LIBZP) $(SIM_BIN)
+install: $(LIBZP) $(TOOL_BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 	    $(DESTDIR)$(PREFIX)/include/zoompipe
-	$(if $(SIM_BIN),install -m 755 $(SIM_BIN) $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(TOOL_BINS),install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/)
 	install -m 644 $(LIBZP) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/zoompipe/
 
 fmt:
-	clang-format -i $(wildcard lib/*.[ch] sim/*.[ch] tests/*/*.[ch])
+	clang-format -i $(wildcard lib/*.[ch] $(TOOLS:%=%/*.[ch]) tests/*/*.[ch])
 
 clean:
 	rm -rf build

@@ -19,6 +19,7 @@ static const char *const messages[] = {
     [14] = "input too large",
     [15] = "not found",
     [16] = "bad encoding",
+    [17] = "authentication failed",
 };
 
 /* zp_strerror returns a static English description of code; never NULL. */
@@ -44,6 +45,7 @@ zp_exit_code(int code)
 	case ZP_ETOOBIG:
 	case ZP_EDECODE: return ZP_EXIT_DATAERR;
 	case ZP_ETRANSPORT: return ZP_EXIT_UNAVAILABLE;
+	case ZP_EAUTH: return ZP_EXIT_AUTH;
 	case ZP_EPIPE:
 	case ZP_EINTR:
 	case ZP_EIO:

@@ -26,7 +26,8 @@ enum zp_err {
 	ZP_ETOOBIG = -14, /* input exceeds a size limit */
 	ZP_ENOTFOUND = -15, /* a named thing does not exist */
 	ZP_EDECODE = -16, /* bad base64url, hex or percent encoding */
-	ZP_ECODE_MIN = -16
+	ZP_EAUTH = -17, /* credentials refused */
+	ZP_ECODE_MIN = -17
 };
 
 /* Exit codes of every zoompipe tool (a subset of sysexits.h). */

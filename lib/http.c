@@ -447,3 +447,231 @@ zp_http_url_join(struct zp_buf *out, const char *base, const char *path)
 	}
 	return 0;
 }
+
+/* --- concurrent exchanges -------------------------------------------- */
+
+/* One exchange slot of a runner: its handle and what it owns. */
+struct slot {
+	struct zp_http h;
+	struct zp_http_request rq; /* url and body point at the copies */
+	char *url;
+	void *body;
+	struct curl_slist *hdrs;
+	struct exchange ex;
+	void *tag;
+	int busy; /* started and not yet finished */
+	int done; /* finished, waiting for zp_http_multi_next */
+	int rc;
+};
+
+/* The runner: the multi handle, its slots, and the finished ones in the
+ * order they finished. */
+struct zp_http_multi {
+	CURLM *multi;
+	struct slot *slots;
+	size_t max;
+	size_t running; /* busy or done, not yet handed back */
+	size_t *finished; /* a queue of slot indexes */
+	size_t fhead, fcount;
+};
+
+/* zp_http_multi_new makes a runner for up to max exchanges at a time. */
+int
+zp_http_multi_new(struct zp_http_multi **out, size_t max)
+{
+	struct zp_http_multi *m;
+	size_t i;
+
+	*out = NULL;
+	if (max == 0)
+		return ZP_EINVAL;
+	if (pthread_once(&global_once, global_init) != 0 ||
+	    global_rc != CURLE_OK)
+		return ZP_ETRANSPORT;
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return ZP_ENOMEM;
+	m->max = max;
+	m->multi = curl_multi_init();
+	m->slots = calloc(max, sizeof(*m->slots));
+	m->finished = calloc(max, sizeof(*m->finished));
+	if (m->multi == NULL || m->slots == NULL || m->finished == NULL) {
+		zp_http_multi_free(&m);
+		return ZP_ENOMEM;
+	}
+	for (i = 0; i < max; i++)
+		if ((m->slots[i].h.curl = curl_easy_init()) == NULL) {
+			zp_http_multi_free(&m);
+			return ZP_ENOMEM;
+		}
+	*out = m;
+	return 0;
+}
+
+/* slot_clear forgets the exchange of s and frees its copies. */
+static void
+slot_clear(struct slot *s)
+{
+	curl_easy_reset(s->h.curl);
+	curl_slist_free_all(s->hdrs);
+	free(s->url);
+	free(s->body);
+	s->hdrs = NULL;
+	s->url = NULL;
+	s->body = NULL;
+	s->busy = s->done = 0;
+	s->tag = NULL;
+}
+
+/* zp_http_multi_free abandons what runs and frees m. */
+void
+zp_http_multi_free(struct zp_http_multi **mp)
+{
+	struct zp_http_multi *m;
+	size_t i;
+
+	if (mp == NULL || (m = *mp) == NULL)
+		return;
+	for (i = 0; m->slots != NULL && i < m->max; i++) {
+		if (m->slots[i].h.curl == NULL)
+			continue;
+		if (m->slots[i].busy && m->multi != NULL)
+			curl_multi_remove_handle(m->multi, m->slots[i].h.curl);
+		slot_clear(&m->slots[i]);
+		curl_easy_cleanup(m->slots[i].h.curl);
+	}
+	if (m->multi != NULL)
+		curl_multi_cleanup(m->multi);
+	free(m->slots);
+	free(m->finished);
+	free(m);
+	*mp = NULL;
+}
+
+/* slot_copy copies the URL and body of rq into s. */
+static int
+slot_copy(struct slot *s, const struct zp_http_request *rq)
+{
+	s->rq = *rq;
+	s->rq.headers = NULL;
+	s->rq.n_headers = 0;
+	if ((s->url = strdup(rq->url)) == NULL)
+		return ZP_ENOMEM;
+	s->rq.url = s->url;
+	if (rq->body != NULL) {
+		if ((s->body = malloc(rq->body_len + 1)) == NULL)
+			return ZP_ENOMEM;
+		memcpy(s->body, rq->body, rq->body_len);
+		s->rq.body = s->body;
+	}
+	return 0;
+}
+
+/* zp_http_multi_add starts rq in a free slot. */
+int
+zp_http_multi_add(struct zp_http_multi *m, const struct zp_http_request *rq,
+    struct zp_http_response *rs, void *tag)
+{
+	struct slot *s = NULL;
+	size_t i;
+	int rc;
+
+	if (rq->url == NULL)
+		return ZP_EINVAL;
+	for (i = 0; i < m->max && s == NULL; i++)
+		if (!m->slots[i].busy && !m->slots[i].done)
+			s = &m->slots[i];
+	if (s == NULL)
+		return ZP_ETOOBIG;
+	response_reset(rs);
+	s->h.errbuf[0] = '\0';
+	s->ex = (struct exchange) {&s->rq, rs, 0};
+	if ((rc = slot_copy(s, rq)) != 0 ||
+	    (rc = build_headers(rq, &s->hdrs)) != 0 ||
+	    (rc = set_method(s->h.curl, &s->rq)) != 0 ||
+	    (rc = set_options(&s->h, &s->ex, s->hdrs)) != 0)
+		goto fail;
+	if (curl_easy_setopt(s->h.curl, CURLOPT_PRIVATE, s) != CURLE_OK ||
+	    curl_multi_add_handle(m->multi, s->h.curl) != CURLM_OK) {
+		rc = ZP_ENOMEM;
+		goto fail;
+	}
+	s->tag = tag;
+	s->busy = 1;
+	m->running++;
+	return 0;
+fail:
+	slot_clear(s);
+	return rc;
+}
+
+/* collect moves every exchange libcurl reports finished to the queue. */
+static void
+collect(struct zp_http_multi *m)
+{
+	struct slot *s;
+	CURLMsg *msg;
+	char *priv;
+	int left;
+
+	while ((msg = curl_multi_info_read(m->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		priv = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		s = (struct slot *)(void *)priv;
+		if (s == NULL || !s->busy)
+			continue;
+		s->rc = finish(&s->h, &s->ex, msg->data.result);
+		curl_multi_remove_handle(m->multi, s->h.curl);
+		s->busy = 0;
+		s->done = 1;
+		m->finished[(m->fhead + m->fcount) % m->max] =
+		    (size_t)(s - m->slots);
+		m->fcount++;
+	}
+}
+
+/* zp_http_multi_wait moves exchanges along for at most timeout_ms. */
+int
+zp_http_multi_wait(struct zp_http_multi *m, long timeout_ms)
+{
+	int still;
+
+	if (curl_multi_perform(m->multi, &still) != CURLM_OK)
+		return ZP_ETRANSPORT;
+	collect(m);
+	if (m->fcount > 0 || timeout_ms <= 0)
+		return 0;
+	if (curl_multi_poll(m->multi, NULL, 0, (int)timeout_ms, NULL) !=
+	    CURLM_OK)
+		return ZP_ETRANSPORT;
+	if (curl_multi_perform(m->multi, &still) != CURLM_OK)
+		return ZP_ETRANSPORT;
+	collect(m);
+	return 0;
+}
+
+/* zp_http_multi_next hands back the oldest finished exchange. */
+int
+zp_http_multi_next(struct zp_http_multi *m, void **tag, int *rc)
+{
+	struct slot *s;
+
+	if (m->fcount == 0)
+		return 0;
+	s = &m->slots[m->finished[m->fhead]];
+	m->fhead = (m->fhead + 1) % m->max;
+	m->fcount--;
+	*tag = s->tag;
+	*rc = s->rc;
+	slot_clear(s);
+	m->running--;
+	return 1;
+}
+
+/* zp_http_multi_running counts exchanges not yet handed back. */
+size_t
+zp_http_multi_running(const struct zp_http_multi *m)
+{
+	return m->running;
+}

@@ -110,4 +110,49 @@ void zp_http_response_release(struct zp_http_response *rs);
  */
 int zp_http_url_join(struct zp_buf *out, const char *base, const char *path);
 
+/* --- concurrent exchanges ------------------------------------------- */
+
+/*
+ * A struct zp_http_multi runs many exchanges at once on one thread
+ * (libcurl's multi interface), sharing keep-alive connections.  Start
+ * exchanges with zp_http_multi_add, drive them with zp_http_multi_wait,
+ * and collect each finished one with zp_http_multi_next.
+ */
+struct zp_http_multi;
+
+/* zp_http_multi_new makes a runner for up to max exchanges at a time in
+ * *out (freed with zp_http_multi_free).  0, ZP_ENOMEM or ZP_ETRANSPORT. */
+int zp_http_multi_new(struct zp_http_multi **out, size_t max);
+
+/* zp_http_multi_free abandons unfinished exchanges, closes the
+ * connections and frees m; accepts NULL and clears the pointer. */
+void zp_http_multi_free(struct zp_http_multi **m);
+
+/*
+ * zp_http_multi_add starts rq.  Its URL, headers and body are copied;
+ * rs is borrowed until zp_http_multi_next hands back tag with the result
+ * (the codes of zp_http_do).  Returns 0, ZP_ETOOBIG when max exchanges
+ * are already running, ZP_EINVAL or ZP_ENOMEM.
+ */
+int zp_http_multi_add(struct zp_http_multi *m,
+    const struct zp_http_request *rq, struct zp_http_response *rs, void *tag);
+
+/*
+ * zp_http_multi_wait moves the exchanges along until one finishes or
+ * timeout_ms passes (0: do what can be done now).  Returns 0 or
+ * ZP_ETRANSPORT when libcurl itself failed.
+ */
+int zp_http_multi_wait(struct zp_http_multi *m, long timeout_ms);
+
+/*
+ * zp_http_multi_next hands back one finished exchange: returns 1 with
+ * *tag and *rc (0 or the error zp_http_do would have returned), or 0 when
+ * none has finished since the last call.
+ */
+int zp_http_multi_next(struct zp_http_multi *m, void **tag, int *rc);
+
+/* zp_http_multi_running counts the exchanges started and not yet handed
+ * back. */
+size_t zp_http_multi_running(const struct zp_http_multi *m);
+
 #endif

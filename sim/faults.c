@@ -26,7 +26,7 @@ struct sim_faults {
 };
 
 static const char *const fault_names[SIM_NFAULT] = {"http_5xx", "storm_429",
-    "slow", "page_expire", "revoke", "truncate", "reset"};
+    "slow", "page_expire", "revoke", "truncate", "reset", "html"};
 
 /* sim_fault_name is the fault's name in the log and the statistics. */
 const char *
@@ -172,6 +172,18 @@ sim_faults_before(struct sim *sim, enum sim_category c, struct sim_request *rq,
 	if (d.http_5xx < f->o.http_5xx) {
 		answer_5xx(rs, d.pick);
 		note(sim, rs, SIM_FAULT_5XX);
+		return 1;
+	}
+	/* Drawn only when asked for, so that other runs keep their
+	 * draws. */
+	if (f->o.html > 0 && uniform(f) < f->o.html) {
+		rs->status = 403;
+		rs->content_type = "text/html";
+		zp_buf_reset(&rs->body);
+		zp_buf_puts(&rs->body,
+		    "<html><head><title>403 Forbidden</title></head><body>"
+		    "<h1>Forbidden</h1></body></html>\n");
+		note(sim, rs, SIM_FAULT_HTML);
 		return 1;
 	}
 	if (d.slow < f->o.slow) {

@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "error.h"
 #include "log.h"
+#include "opt.h"
 
 #define DEFAULT_CLIENT_SECRET "zp-sim-secret"
 #define DEFAULT_WEBHOOK_SECRET "zp-sim-webhook-secret"
@@ -43,10 +44,12 @@ enum {
 	O_FSLOW_MS,
 	O_FSTORM_LEN,
 	O_FTRUNC,
+	O_FHTML,
 	O_FUTURE,
 	O_LISTEN,
 	O_LOG,
 	O_LOG_FORMAT,
+	O_MISSING_SCOPE,
 	O_NO_LIMITS,
 	O_NOW,
 	O_PAGE_TTL,
@@ -72,6 +75,7 @@ static const struct option long_opts[] = {
     {"dump-truth", required_argument, NULL, O_DUMP},
     {"fault-429", required_argument, NULL, O_F429},
     {"fault-5xx", required_argument, NULL, O_F5XX},
+    {"fault-html", required_argument, NULL, O_FHTML},
     {"fault-page-expire", required_argument, NULL, O_FEXPIRE},
     {"fault-reset", required_argument, NULL, O_FRESET},
     {"fault-revoke", required_argument, NULL, O_FREVOKE},
@@ -84,6 +88,7 @@ static const struct option long_opts[] = {
     {"listen", required_argument, NULL, O_LISTEN},
     {"log", required_argument, NULL, O_LOG},
     {"log-format", required_argument, NULL, O_LOG_FORMAT},
+    {"missing-scope", required_argument, NULL, O_MISSING_SCOPE},
     {"no-rate-limits", no_argument, NULL, O_NO_LIMITS},
     {"now", required_argument, NULL, O_NOW},
     {"page-token-ttl", required_argument, NULL, O_PAGE_TTL},
@@ -120,14 +125,15 @@ sim_usage(int status)
 	    "[--days N]\n"
 	    "              [--dump-truth FILE] [--fault-429 R] "
 	    "[--fault-5xx R]\n"
-	    "              [--fault-page-expire R] [--fault-reset R] "
-	    "[--fault-revoke R]\n"
-	    "              [--fault-slow R] [--fault-slow-ms N] "
-	    "[--fault-storm-len N]\n"
-	    "              [--fault-truncate R] [--future-days N] "
-	    "[--listen ADDR]\n"
-	    "              [--log FILE] [--log-format text|json] "
-	    "[--no-rate-limits]\n"
+	    "              [--fault-html R] [--fault-page-expire R] "
+	    "[--fault-reset R]\n"
+	    "              [--fault-revoke R] [--fault-slow R] "
+	    "[--fault-slow-ms N]\n"
+	    "              [--fault-storm-len N] [--fault-truncate R] "
+	    "[--future-days N]\n"
+	    "              [--listen ADDR] [--log FILE] "
+	    "[--log-format text|json]\n"
+	    "              [--missing-scope SCOPE] [--no-rate-limits]\n"
 	    "              [--now RFC3339] [--page-token-ttl S] "
 	    "[--plan free|pro|business]\n"
 	    "              [--port N] [--port-file FILE] [--seed N] "
@@ -147,65 +153,6 @@ sim_usage(int status)
 
 /* --- values ---------------------------------------------------------- */
 
-/* bad reports a misused option and returns ZP_EINVAL. */
-static int
-bad(const char *name, const char *value, const char *why)
-{
-	zp_error("--%s: '%.64s' %s", name, value, why);
-	return ZP_EINVAL;
-}
-
-/* opt_long reads s as a whole decimal integer in min..max. */
-static int
-opt_long(const char *name, const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!(isdigit((unsigned char)s[0]) || s[0] == '-') || *end != '\0' ||
-	    errno != 0)
-		return bad(name, s, "is not a number");
-	if (v < min || v > max) {
-		zp_error(
-		    "--%s: %ld is out of range %ld..%ld", name, v, min, max);
-		return ZP_EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
-/* opt_int is opt_long into an int. */
-static int
-opt_int(const char *name, const char *s, long min, long max, int *out)
-{
-	long v;
-	int rc = opt_long(name, s, min, max, &v);
-
-	if (rc == 0)
-		*out = (int)v;
-	return rc;
-}
-
-/* opt_double reads s as a finite number in min..max. */
-static int
-opt_double(
-    const char *name, const char *s, double min, double max, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
-		return bad(name, s, "is not a number");
-	if (v < min || v > max)
-		return bad(name, s, "is out of range");
-	*out = v;
-	return 0;
-}
-
 /* opt_seed reads s as an unsigned 64-bit decimal. */
 static int
 opt_seed(const char *s, uint64_t *out)
@@ -215,10 +162,10 @@ opt_seed(const char *s, uint64_t *out)
 
 	errno = 0;
 	if (!isdigit((unsigned char)s[0]))
-		return bad("seed", s, "is not a number");
+		return zp_opt_bad("seed", s, "is not a number");
 	v = strtoull(s, &end, 10);
 	if (*end != '\0' || errno != 0)
-		return bad("seed", s, "is not a 64-bit number");
+		return zp_opt_bad("seed", s, "is not a 64-bit number");
 	*out = (uint64_t)v;
 	return 0;
 }
@@ -234,38 +181,7 @@ opt_plan(const char *s, enum sim_plan *out)
 	else if (strcmp(s, "business") == 0)
 		*out = SIM_PLAN_BUSINESS;
 	else
-		return bad("plan", s, "is not free, pro or business");
-	return 0;
-}
-
-/* opt_now reads "YYYY-MM-DDTHH:MM:SSZ" (or a date, as midnight UTC). */
-static int
-opt_now(const char *s, time_t *out)
-{
-	struct tm tm, back;
-	int n = 0;
-	time_t t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
-		&tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    s[n] != '\0') {
-		n = 0;
-		memset(&tm, 0, sizeof(tm));
-		if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon,
-			&tm.tm_mday, &n) != 3 ||
-		    s[n] != '\0')
-			return bad("now", s, "is not YYYY-MM-DDTHH:MM:SSZ");
-	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	back = tm;
-	t = timegm(&tm);
-	if (t == (time_t)-1 || tm.tm_mday != back.tm_mday ||
-	    tm.tm_hour != back.tm_hour || tm.tm_min != back.tm_min ||
-	    tm.tm_sec != back.tm_sec || tm.tm_mon != back.tm_mon)
-		return bad("now", s, "is not a valid time");
-	*out = t;
+		return zp_opt_bad("plan", s, "is not free, pro or business");
 	return 0;
 }
 
@@ -300,15 +216,17 @@ static int
 fault_opt(struct sim_faults_opts *f, int c, const char *name, const char *s)
 {
 	switch (c) {
-	case O_F429: return opt_double(name, s, 0, 1, &f->storm_429);
-	case O_F5XX: return opt_double(name, s, 0, 1, &f->http_5xx);
-	case O_FEXPIRE: return opt_double(name, s, 0, 1, &f->page_expire);
-	case O_FRESET: return opt_double(name, s, 0, 1, &f->reset);
-	case O_FREVOKE: return opt_double(name, s, 0, 1, &f->revoke);
-	case O_FSLOW: return opt_double(name, s, 0, 1, &f->slow);
-	case O_FSLOW_MS: return opt_int(name, s, 0, 600000, &f->slow_ms);
-	case O_FSTORM_LEN: return opt_int(name, s, 1, 100000, &f->storm_len);
-	case O_FTRUNC: return opt_double(name, s, 0, 1, &f->truncate);
+	case O_F429: return zp_opt_double(name, s, 0, 1, &f->storm_429);
+	case O_F5XX: return zp_opt_double(name, s, 0, 1, &f->http_5xx);
+	case O_FHTML: return zp_opt_double(name, s, 0, 1, &f->html);
+	case O_FEXPIRE: return zp_opt_double(name, s, 0, 1, &f->page_expire);
+	case O_FRESET: return zp_opt_double(name, s, 0, 1, &f->reset);
+	case O_FREVOKE: return zp_opt_double(name, s, 0, 1, &f->revoke);
+	case O_FSLOW: return zp_opt_double(name, s, 0, 1, &f->slow);
+	case O_FSLOW_MS: return zp_opt_int(name, s, 0, 600000, &f->slow_ms);
+	case O_FSTORM_LEN:
+		return zp_opt_int(name, s, 1, 100000, &f->storm_len);
+	case O_FTRUNC: return zp_opt_double(name, s, 0, 1, &f->truncate);
 	}
 	return 1;
 }
@@ -320,13 +238,13 @@ org_opt(struct sim_org_opts *o, int c, const char *name, const char *s)
 	switch (c) {
 	case O_ACCOUNT:
 		o->account_id = s;
-		return s[0] != '\0' ? 0 : bad(name, s, "is empty");
-	case O_DAYS: return opt_int(name, s, 1, 3650, &o->days);
-	case O_FUTURE: return opt_int(name, s, 0, 365, &o->future_days);
-	case O_NOW: return opt_now(s, &o->now);
+		return s[0] != '\0' ? 0 : zp_opt_bad(name, s, "is empty");
+	case O_DAYS: return zp_opt_int(name, s, 1, 3650, &o->days);
+	case O_FUTURE: return zp_opt_int(name, s, 0, 365, &o->future_days);
+	case O_NOW: return zp_opt_time("now", s, &o->now);
 	case O_PLAN: return opt_plan(s, &o->plan);
 	case O_SEED: return opt_seed(s, &o->seed);
-	case O_USERS: return opt_int(name, s, 1, 1000000, &o->users);
+	case O_USERS: return zp_opt_int(name, s, 1, 1000000, &o->users);
 	}
 	return 1;
 }
@@ -340,20 +258,21 @@ server_opt(struct sim_config *cfg, int c, const char *name, const char *s)
 	case O_CLIENT_ID: cfg->client_id = s; return 0;
 	case O_CLIENT_SECRET_FILE: extra.client_secret_file = s; return 0;
 	case O_DAILY:
-		return opt_long(name, s, 1, 1000000000, &cfg->daily_limit);
+		return zp_opt_long(name, s, 1, 1000000000, &cfg->daily_limit);
 	case O_DUMP: cfg->truth_path = s; return 0;
 	case O_LISTEN: cfg->listen = s; return 0;
 	case O_LOG: cfg->log_path = s; return 0;
+	case O_MISSING_SCOPE: cfg->missing_scope = s; return 0;
 	case O_NO_LIMITS: cfg->rate_limits = 0; return 0;
 	case O_PAGE_TTL:
-		return opt_int(name, s, 0, 86400, &cfg->page_token_ttl);
+		return zp_opt_int(name, s, 0, 86400, &cfg->page_token_ttl);
 	case O_PORT:
 		extra.port_given = 1;
-		return opt_int(name, s, 0, 65535, &cfg->port);
+		return zp_opt_int(name, s, 0, 65535, &cfg->port);
 	case O_PORT_FILE: cfg->port_file = s; return 0;
-	case O_SPEED: return opt_double(name, s, 0, 1e6, &cfg->speed);
+	case O_SPEED: return zp_opt_double(name, s, 0, 1e6, &cfg->speed);
 	case O_TOKEN_TTL:
-		return opt_int(name, s, 0, 31536000, &cfg->token_ttl);
+		return zp_opt_int(name, s, 0, 31536000, &cfg->token_ttl);
 	case O_WEBHOOK_SECRET_FILE: extra.webhook_secret_file = s; return 0;
 	case O_WEBHOOK_URL: cfg->webhook_url = s; return 0;
 	}
@@ -380,7 +299,7 @@ apply(struct sim_config *cfg, int c, int idx, const char *s)
 	if (c == O_LOG_FORMAT)
 		return zp_log_opt("log-format", s) == 1
 		    ? 0
-		    : bad(name, s, "is neither text nor json");
+		    : zp_opt_bad(name, s, "is neither text nor json");
 	rc = fault_opt(&cfg->faults, c, name, s);
 	if (rc == 1)
 		rc = org_opt(&cfg->org, c, name, s);

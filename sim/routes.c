@@ -1182,23 +1182,36 @@ h_past_meeting(struct rctx *c)
 	past_one(c, sim_render_past_meeting);
 }
 
-/* GET /past_meetings/{meetingId}/instances: every ended instance. */
+/* instances answers the ended instances of the meeting or webinar
+ * {meetingId} names (a number, or the UUID of one of its instances),
+ * oldest first, under the array key Zoom uses for the family. */
 static void
-h_past_instances(struct rctx *c)
+instances(struct rctx *c, const struct family *f)
 {
 	struct items l = {NULL, 0, 0, 0};
-	const struct sim_meeting *m;
-	const struct sim_instance *in;
+	const struct sim_instance *ins = family_instances(c->org, f), *in;
 	struct zp_jw w;
-	size_t k;
-	long mi, i;
+	size_t k, first, n;
+	uint64_t num;
+	long o, i;
 
-	if ((mi = find_meeting(c, &i)) < 0)
+	if (f->webinar) {
+		if (arg_number(c, &num) == 0) {
+			if ((o = owner_of(c, f, num)) < 0) {
+				fail_arg(c, f->missing);
+				return;
+			}
+		} else if ((i = instance_by_uuid(c, f, 0)) >= 0) {
+			o = (long)ins[i].owner;
+		} else {
+			return;
+		}
+	} else if ((o = find_meeting(c, &i)) < 0) {
 		return;
-	m = &c->org->meetings[mi];
-	for (k = m->first_instance; k < m->first_instance + m->n_instances;
-	     k++) {
-		in = &c->org->instances[k];
+	}
+	owner_range(c->org, f, (size_t)o, &first, &n);
+	for (k = first; k < first + n; k++) {
+		in = &ins[k];
 		if (in->end <= c->rq->now)
 			items_add(&l, in->start, 0, in->uuid, k);
 	}
@@ -1207,10 +1220,10 @@ h_past_instances(struct rctx *c)
 	zp_buf_reset(&c->rs->body);
 	zp_jw_init(&w, &c->rs->body);
 	zp_jw_object(&w);
-	zp_jw_key(&w, "meetings");
+	zp_jw_key(&w, f->webinar ? "webinars" : "meetings");
 	zp_jw_array(&w);
 	for (k = 0; k < l.n && !l.oom; k++)
-		sim_render_instance_ref(&w, &c->org->instances[l.v[k].idx]);
+		sim_render_instance_ref(&w, &ins[l.v[k].idx]);
 	zp_jw_end(&w);
 	zp_jw_end(&w);
 	if (l.oom)
@@ -1218,6 +1231,20 @@ h_past_instances(struct rctx *c)
 	else
 		respond(c, &w);
 	free(l.v);
+}
+
+/* GET /past_meetings/{meetingId}/instances: every ended instance. */
+static void
+h_past_instances(struct rctx *c)
+{
+	instances(c, &meetings_f);
+}
+
+/* GET /past_webinars/{webinarId}/instances: every ended instance. */
+static void
+h_past_webinar_instances(struct rctx *c)
+{
+	instances(c, &webinars_f);
 }
 
 /* participants answers the participant listings of every family and
@@ -1439,6 +1466,7 @@ static const struct route routes[] = {
     {"/past_meetings/*", SIM_CAT_LIGHT, h_past_meeting},
     {"/past_meetings/*/instances", SIM_CAT_MEDIUM, h_past_instances},
     {"/past_meetings/*/participants", SIM_CAT_MEDIUM, h_past_participants},
+    {"/past_webinars/*/instances", SIM_CAT_MEDIUM, h_past_webinar_instances},
     {"/past_webinars/*/participants", SIM_CAT_MEDIUM,
 	h_past_webinar_participants},
     {"/report/users/*/meetings", SIM_CAT_HEAVY, h_report_user_meetings},
@@ -1531,4 +1559,26 @@ sim_route_handle(
 	}
 	rs->category = c.route->category;
 	c.route->handle(&c);
+}
+
+/* sim_route_scope is the scope an endpoint needs, as Zoom's reference
+ * lists it for admin-level apps. */
+const char *
+sim_route_scope(const char *path)
+{
+	if (strncmp(path, "/report/", 8) == 0)
+		return "report:read:admin";
+	if (strncmp(path, "/metrics/", 9) == 0)
+		return "dashboard_meetings:read:admin";
+	if (strncmp(path, "/phone/", 7) == 0)
+		return "phone:read:admin";
+	if (strncmp(path, "/past_webinars/", 15) == 0 ||
+	    strstr(path, "/webinars") != NULL)
+		return "webinar:read:admin";
+	if (strstr(path, "/recordings") != NULL)
+		return "recording:read:admin";
+	if (strncmp(path, "/users", 6) == 0 &&
+	    strstr(path, "/meetings") == NULL)
+		return "user:read:admin";
+	return "meeting:read:admin";
 }

@@ -427,6 +427,16 @@ api(struct sim *sim, struct sim_request *rq, struct sim_response *rs)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (sim_limits_take(sim, rs->category, &now, rs) != 0)
 		return;
+	if (sim->cfg.missing_scope != NULL &&
+	    strcmp(sim_route_scope(rq->path), sim->cfg.missing_scope) == 0) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg),
+		    "Invalid access token, does not contain %s scope.",
+		    sim->cfg.missing_scope);
+		sim_response_error(rs, 400, 4700, msg);
+		return;
+	}
 	sim_route_handle(sim, rq, rs);
 	sim_faults_after(sim, rs);
 }

@@ -50,6 +50,7 @@ struct sim_faults_opts {
 	int slow_ms;
 	double page_expire; /* a valid next_page_token is reported expired */
 	double revoke; /* the bearer token is revoked (401 code 124) */
+	double html; /* a 403 whose body is an HTML page, not JSON */
 };
 
 /* Everything zp-sim was told. */
@@ -71,6 +72,7 @@ struct sim_config {
 	const char *log_path; /* request log, NDJSON, or NULL */
 	const char *truth_path; /* --dump-truth */
 	const char *webhook_url; /* or NULL */
+	const char *missing_scope; /* the app lacks this scope, or NULL */
 	double speed; /* simulated seconds per real second */
 };
 
@@ -100,6 +102,7 @@ enum sim_fault {
 	SIM_FAULT_REVOKE, /* "revoke" */
 	SIM_FAULT_TRUNCATE, /* "truncate" */
 	SIM_FAULT_RESET, /* "reset" */
+	SIM_FAULT_HTML, /* "html" */
 	SIM_NFAULT
 };
 
@@ -249,6 +252,10 @@ void sim_pages_free(struct sim_pages **p);
 /* sim_route_category tells the category of method + path (below the base
  * path), or SIM_CAT_NONE when no endpoint matches. */
 enum sim_category sim_route_category(const char *method, const char *path);
+
+/* sim_route_scope is the OAuth scope the endpoint at path (below the base
+ * path) needs, e.g. "report:read:admin". */
+const char *sim_route_scope(const char *path);
 
 /*
  * sim_route_handle answers one API request (below the base path) into rs:

@@ -389,6 +389,7 @@ TEST(error_strerror_every_code)
 	    {ZP_ETOOBIG, "input too large"},
 	    {ZP_ENOTFOUND, "not found"},
 	    {ZP_EDECODE, "bad encoding"},
+	    {ZP_EAUTH, "authentication failed"},
 	};
 	size_t i;
 
@@ -416,6 +417,7 @@ TEST(error_exit_code_table)
 	CHECK_INT(zp_exit_code(ZP_ETOOBIG), 65);
 	CHECK_INT(zp_exit_code(ZP_EDECODE), 65);
 	CHECK_INT(zp_exit_code(ZP_ETRANSPORT), 69);
+	CHECK_INT(zp_exit_code(ZP_EAUTH), 77);
 	CHECK_INT(zp_exit_code(ZP_ENOMEM), 75);
 	CHECK_INT(zp_exit_code(ZP_EIO), 75);
 	CHECK_INT(zp_exit_code(ZP_EPIPE), 75);
