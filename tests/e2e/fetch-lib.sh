@@ -12,6 +12,19 @@ fetch() {
 	    zp-fetch --oauth-url "$SIM_URL" "$@"
 }
 
+# fetch_bg OUT ERR ARGS... - start zp-fetch in the background with its
+# output in OUT and its log in ERR; FETCH_PID is zp-fetch itself (not a
+# subshell), so that signals reach it.
+fetch_bg() {
+	_out=$1 _err=$2
+	shift 2
+	ZP_ZOOM_ACCOUNT_ID=${FETCH_ACCOUNT:-acme} \
+	    ZP_ZOOM_CLIENT_ID=zp-sim-client \
+	    ZP_ZOOM_CLIENT_SECRET=$ZP_SIM_CLIENT_SECRET \
+	    zp-fetch --oauth-url "$SIM_URL" "$@" > "$_out" 2> "$_err" &
+	FETCH_PID=$!
+}
+
 # JQ_SEG: the path segment of a meeting UUID as Zoom wants it (encoded
 # twice when it begins with / or holds //).
 JQ_SEG='def seg: if startswith("/") or contains("//") then @uri | @uri
