@@ -23,6 +23,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "error.h"
+#include "file.h"
 #include "json.h"
 #include "log.h"
 #include "signals.h"
@@ -1173,94 +1174,27 @@ read_refresh(
 	return rc;
 }
 
-/* write_all writes n bytes at p to fd: 0 or an errno value. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t k;
-
-	while (n > 0) {
-		k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return errno;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/* sync_dir fsyncs the directory holding path: 0 or an errno value. */
-static int
-sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[sizeof(((struct fetch_account *)0)->refresh_token_file)];
-	int fd, err = 0;
-
-	if (slash == NULL)
-		copy_str(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-		    slash == path ? 1 : (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (fsync(fd) != 0 && errno != EINVAL)
-		err = errno;
-	close(fd);
-	return err;
-}
-
-/* fill_tmp writes token and a newline to the 0600 file fd and syncs it:
- * 0 or an errno value. */
-static int
-fill_tmp(int fd, const char *token)
-{
-	int err;
-
-	if (fchmod(fd, S_IRUSR | S_IWUSR) != 0)
-		return errno;
-	if ((err = write_all(fd, token, strlen(token))) != 0 ||
-	    (err = write_all(fd, "\n", 1)) != 0)
-		return err;
-	return fsync(fd) != 0 ? errno : 0;
-}
-
 /*
- * write_atomic replaces the contents of path with token: a 0600
- * temporary file in the same directory, written, synced, renamed over
- * path, then the directory synced.  0 or an errno value; on failure path
- * is untouched.
+ * write_atomic replaces the contents of path with token and a newline
+ * (file.h: a 0600 temporary file beside it, synced, renamed over path).
+ * 0 or an errno value; on failure path is untouched.
  */
 static int
 write_atomic(const char *path, const char *token)
 {
-	char tmp[sizeof(((struct fetch_account *)0)->refresh_token_file) + 8];
-	int fd, err;
+	struct zp_buf text = ZP_BUF_INIT;
+	int err = 0;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    sizeof(tmp))
-		return ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return errno;
-	err = fill_tmp(fd, token);
-	if (close(fd) != 0 && err == 0)
-		err = errno;
-	if (err == 0 && rename(tmp, path) != 0)
-		err = errno;
-	if (err != 0) {
-		unlink(tmp);
-		return err;
-	}
-	err = sync_dir(path);
-	if (err != 0)
-		zp_warn("%s: replaced, but its directory could not be synced: "
-			"%s",
-		    path, strerror(err));
-	return 0;
+	if (zp_buf_reserve(&text, strlen(token) + 2) != 0)
+		return ENOMEM;
+	zp_buf_puts(&text, token);
+	zp_buf_putc(&text, '\n');
+	if (zp_file_write_atomic(path, text.data, text.len, 0600, &err) != 0 &&
+	    err == 0)
+		err = EIO;
+	zp_crypto_wipe(text.data, text.cap);
+	zp_buf_release(&text);
+	return err;
 }
 
 /* save_refresh stores the new refresh token of acc in its file. */

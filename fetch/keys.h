@@ -25,9 +25,4 @@ int fetch_keys_put(struct fetch_keys *k, const char *key, long value);
 /* fetch_keys_count is the number of keys. */
 size_t fetch_keys_count(const struct fetch_keys *k);
 
-/* fetch_write_atomic replaces path with n bytes at data (temporary file,
- * fsync, rename, fsync of the directory), created with mode; 0 or
- * ZP_EIO.  In state.c. */
-int fetch_write_atomic(const char *path, const char *data, size_t n, int mode);
-
 #endif

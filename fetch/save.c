@@ -24,6 +24,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "fetch.h"
+#include "file.h"
 #include "keys.h"
 #include "log.h"
 #include "transport.h"
@@ -160,28 +161,6 @@ struct replay {
 	unsigned long count, bad;
 };
 
-/* read_all reads the whole file path into b. */
-static int
-read_all(const char *path, struct zp_buf *b)
-{
-	FILE *f = fopen(path, "r");
-	char chunk[65536];
-	size_t n;
-	int rc = 0;
-
-	zp_buf_reset(b);
-	if (f == NULL)
-		return ZP_ENOTFOUND;
-	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rc = zp_buf_append(b, chunk, n);
-	if (rc == 0 && ferror(f))
-		rc = ZP_EIO;
-	fclose(f);
-	if (rc == 0 && b->data == NULL)
-		rc = zp_buf_puts(b, "");
-	return rc;
-}
-
 /* replay_saved joins one index line with its body and writes it. */
 static int
 replay_saved(struct replay *r)
@@ -192,7 +171,8 @@ replay_saved(struct replay *r)
 	if (r->env.id == NULL || strchr(r->env.id, '/') != NULL ||
 	    zp_buf_printf(&r->file, "%s/bodies/%s.json", r->dir, r->env.id))
 		return ZP_EENVELOPE;
-	if (read_all(r->file.data, &r->body) != 0)
+	zp_buf_reset(&r->body);
+	if (zp_file_read(r->file.data, &r->body, MAX_LINE, NULL) != 0)
 		return ZP_ENOTFOUND;
 	if (zp_json_validate(r->body.data, r->body.len, NULL) != 0)
 		return ZP_EPARSE;

@@ -32,6 +32,7 @@
 #include "arena.h"
 #include "error.h"
 #include "fetch.h"
+#include "file.h"
 #include "keys.h"
 #include "log.h"
 
@@ -74,26 +75,9 @@ struct fetch_state {
 static int
 read_file(const char *path, struct zp_buf *b)
 {
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	int rc = zp_file_read(path, b, MAX_STATE, NULL);
 
-	if (fd < 0)
-		return errno == ENOENT ? 1 : ZP_EIO;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (long)b->len + n > MAX_STATE) {
-			rc = n < 0 ? ZP_EIO : ZP_ETOOBIG;
-			break;
-		}
-		if ((rc = zp_buf_append(b, chunk, (size_t)n)) != 0)
-			break;
-	}
-	close(fd);
-	if (rc == 0 && b->data == NULL)
-		rc = zp_buf_puts(b, "");
-	return rc;
+	return rc == ZP_ENOTFOUND ? 1 : rc;
 }
 
 /* write_all writes n bytes at p to fd. */
@@ -112,53 +96,6 @@ write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
-}
-
-/* sync_dir makes a rename in the directory of path durable. */
-static void
-sync_dir(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	int fd;
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-		    (int)(slash == path ? 1 : slash - path), path);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-/* fetch_write_atomic replaces path with data: a temporary file beside it,
- * fsync, rename, fsync of the directory.  0 or ZP_EIO. */
-int
-fetch_write_atomic(const char *path, const char *data, size_t n, int mode)
-{
-	char tmp[4200];
-	int fd, rc;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-		(long)getpid()) >= sizeof(tmp))
-		return ZP_EIO;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return ZP_EIO;
-	rc = write_all(fd, data, n);
-	if (rc == 0 && fsync(fd) != 0)
-		rc = ZP_EIO;
-	if (close(fd) != 0 && rc == 0)
-		rc = ZP_EIO;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = ZP_EIO;
-	if (rc != 0)
-		unlink(tmp);
-	else
-		sync_dir(path);
-	return rc;
 }
 
 /* --- the state file -------------------------------------------------- */
@@ -595,7 +532,7 @@ fetch_state_save(struct fetch_state *s, struct zp_buf *why)
 	int rc = state_json(s, &b);
 
 	if (rc == 0)
-		rc = fetch_write_atomic(s->path, b.data, b.len, 0644);
+		rc = zp_file_write_atomic(s->path, b.data, b.len, 0644, NULL);
 	if (rc != 0)
 		zp_buf_printf(
 		    why, "%s: cannot write: %s", s->path, zp_strerror(rc));
@@ -745,6 +682,5 @@ fetch_state_finish(struct fetch_state *s, struct zp_buf *why)
 		zp_buf_printf(why, "%s: cannot remove", s->journal_path);
 		return ZP_EIO;
 	}
-	sync_dir(s->journal_path);
 	return 0;
 }

@@ -5,15 +5,18 @@
 #include "harness.h"
 
 #include <signal.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "error.h"
+#include "file.h"
 #include "json.h"
 #include "log.h"
 #include "signals.h"
@@ -774,4 +777,41 @@ TEST(signals_sigpipe_ignored)
 TEST(signals_counter_saturates)
 {
 	CHECK_INT(run_child(child_saturates), 0);
+}
+
+/* --- file.h ---------------------------------------------------------- */
+
+TEST(file_write_atomic_and_read)
+{
+	char dir[] = "/tmp/zp-file-test.XXXXXX", path[64], sub[80];
+	struct zp_buf b = ZP_BUF_INIT;
+	struct stat st;
+	int err = -1;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	CHECK_INT(zp_file_read(path, &b, 100, &err), ZP_ENOTFOUND);
+	CHECK_INT(err, ENOENT);
+	CHECK_INT(zp_file_write_atomic(path, "one\n", 4, 0600, &err), 0);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(zp_file_write_atomic(path, "two", 3, 0644, NULL), 0);
+	CHECK_INT(zp_file_read(path, &b, 100, NULL), 0);
+	CHECK_STR(b.data, "two");
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	/* Too big: out is left as it was. */
+	zp_buf_reset(&b);
+	zp_buf_puts(&b, "kept");
+	CHECK_INT(zp_file_read(path, &b, 2, &err), ZP_ETOOBIG);
+	CHECK_STR(b.data, "kept");
+	CHECK_INT(zp_file_read(dir, &b, 100, &err), ZP_EIO);
+	CHECK_INT(err, EISDIR);
+	/* A directory that does not exist: nothing is written. */
+	snprintf(sub, sizeof(sub), "%s/no/such", dir);
+	CHECK_INT(zp_file_write_atomic(sub, "x", 1, 0600, &err), ZP_EIO);
+	CHECK_INT(err, ENOENT);
+	unlink(path);
+	CHECK_INT(rmdir(dir), 0);
+	zp_buf_release(&b);
 }
