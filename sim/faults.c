@@ -26,7 +26,7 @@ struct sim_faults {
 };
 
 static const char *const fault_names[SIM_NFAULT] = {"http_5xx", "storm_429",
-    "slow", "page_expire", "revoke", "truncate", "reset", "html"};
+    "slow", "page_expire", "revoke", "truncate", "reset", "html", "stuck_token", "low_total"};
 
 /* sim_fault_name is the fault's name in the log and the statistics. */
 const char *
@@ -150,6 +150,25 @@ storm(struct sim *sim, enum sim_category c, double u, struct sim_response *rs)
 	return 1;
 }
 
+/* paging_lies marks a request whose listing answer will lie about its
+ * paging; drawn only when asked for, so that other runs keep their
+ * draws. */
+static void
+paging_lies(struct sim *sim, struct sim_request *rq, struct sim_response *rs)
+{
+	struct sim_faults *f = sim->faults;
+
+	if (f->o.stuck_token > 0 && has_page_token(rq) &&
+	    uniform(f) < f->o.stuck_token) {
+		rq->stuck_page_token = 1;
+		note(sim, rs, SIM_FAULT_STUCK_TOKEN);
+	}
+	if (f->o.low_total > 0 && uniform(f) < f->o.low_total) {
+		rq->low_total = 1;
+		note(sim, rs, SIM_FAULT_LOW_TOTAL);
+	}
+}
+
 /* sim_faults_before answers a request itself (1) or marks it (0). */
 int
 sim_faults_before(struct sim *sim, enum sim_category c, struct sim_request *rq,
@@ -194,6 +213,7 @@ sim_faults_before(struct sim *sim, enum sim_category c, struct sim_request *rq,
 		rq->expire_page_token = 1;
 		note(sim, rs, SIM_FAULT_PAGE_EXPIRE);
 	}
+	paging_lies(sim, rq, rs);
 	return 0;
 }
 

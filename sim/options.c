@@ -45,6 +45,8 @@ enum {
 	O_FSTORM_LEN,
 	O_FTRUNC,
 	O_FHTML,
+	O_FLOW_TOTAL,
+	O_FSTUCK,
 	O_FUTURE,
 	O_LISTEN,
 	O_LOG,
@@ -76,12 +78,14 @@ static const struct option long_opts[] = {
     {"fault-429", required_argument, NULL, O_F429},
     {"fault-5xx", required_argument, NULL, O_F5XX},
     {"fault-html", required_argument, NULL, O_FHTML},
+    {"fault-low-total", required_argument, NULL, O_FLOW_TOTAL},
     {"fault-page-expire", required_argument, NULL, O_FEXPIRE},
     {"fault-reset", required_argument, NULL, O_FRESET},
     {"fault-revoke", required_argument, NULL, O_FREVOKE},
     {"fault-slow", required_argument, NULL, O_FSLOW},
     {"fault-slow-ms", required_argument, NULL, O_FSLOW_MS},
     {"fault-storm-len", required_argument, NULL, O_FSTORM_LEN},
+    {"fault-stuck-token", required_argument, NULL, O_FSTUCK},
     {"fault-truncate", required_argument, NULL, O_FTRUNC},
     {"future-days", required_argument, NULL, O_FUTURE},
     {"help", no_argument, NULL, 'h'},
@@ -125,12 +129,13 @@ sim_usage(int status)
 	    "[--days N]\n"
 	    "              [--dump-truth FILE] [--fault-429 R] "
 	    "[--fault-5xx R]\n"
-	    "              [--fault-html R] [--fault-page-expire R] "
-	    "[--fault-reset R]\n"
-	    "              [--fault-revoke R] [--fault-slow R] "
-	    "[--fault-slow-ms N]\n"
-	    "              [--fault-storm-len N] [--fault-truncate R] "
-	    "[--future-days N]\n"
+	    "              [--fault-html R] [--fault-low-total R] "
+	    "[--fault-page-expire R]\n"
+	    "              [--fault-reset R] [--fault-revoke R] "
+	    "[--fault-slow R]\n"
+	    "              [--fault-slow-ms N] [--fault-storm-len N] "
+	    "[--fault-stuck-token R]\n"
+	    "              [--fault-truncate R] [--future-days N]\n"
 	    "              [--listen ADDR] [--log FILE] "
 	    "[--log-format text|json]\n"
 	    "              [--missing-scope SCOPE] [--no-rate-limits]\n"
@@ -219,6 +224,8 @@ fault_opt(struct sim_faults_opts *f, int c, const char *name, const char *s)
 	case O_F429: return zp_opt_double(name, s, 0, 1, &f->storm_429);
 	case O_F5XX: return zp_opt_double(name, s, 0, 1, &f->http_5xx);
 	case O_FHTML: return zp_opt_double(name, s, 0, 1, &f->html);
+	case O_FLOW_TOTAL: return zp_opt_double(name, s, 0, 1, &f->low_total);
+	case O_FSTUCK: return zp_opt_double(name, s, 0, 1, &f->stuck_token);
 	case O_FEXPIRE: return zp_opt_double(name, s, 0, 1, &f->page_expire);
 	case O_FRESET: return zp_opt_double(name, s, 0, 1, &f->reset);
 	case O_FREVOKE: return zp_opt_double(name, s, 0, 1, &f->revoke);

@@ -51,6 +51,8 @@ struct sim_faults_opts {
 	double page_expire; /* a valid next_page_token is reported expired */
 	double revoke; /* the bearer token is revoked (401 code 124) */
 	double html; /* a 403 whose body is an HTML page, not JSON */
+	double stuck_token; /* a page answers with the token it was sent */
+	double low_total; /* total_records says half of what there is */
 };
 
 /* Everything zp-sim was told. */
@@ -88,6 +90,8 @@ struct sim_request {
 	const char *authorization; /* the Authorization header, or NULL */
 	const char *account; /* account of the bearer token, once checked */
 	int expire_page_token; /* set by faults: treat the token as expired */
+	int stuck_page_token; /* set by faults: give back the token sent */
+	int low_total; /* set by faults: under-report total_records */
 	time_t now; /* the simulated present */
 };
 
@@ -103,6 +107,8 @@ enum sim_fault {
 	SIM_FAULT_TRUNCATE, /* "truncate" */
 	SIM_FAULT_RESET, /* "reset" */
 	SIM_FAULT_HTML, /* "html" */
+	SIM_FAULT_STUCK_TOKEN, /* "stuck_token" */
+	SIM_FAULT_LOW_TOTAL, /* "low_total" */
 	SIM_NFAULT
 };
 
