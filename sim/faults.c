@@ -26,7 +26,8 @@ struct sim_faults {
 };
 
 static const char *const fault_names[SIM_NFAULT] = {"http_5xx", "storm_429",
-    "slow", "page_expire", "revoke", "truncate", "reset", "html", "stuck_token", "low_total"};
+    "slow", "page_expire", "revoke", "truncate", "reset", "html",
+    "stuck_token", "low_total"};
 
 /* sim_fault_name is the fault's name in the log and the statistics. */
 const char *
