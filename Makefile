@@ -111,6 +111,11 @@ $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(LIBZP)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBZP) $(ZP_LIBS)
 
+# The built-in rules of zp-sanitize live in a YAML file, embedded as C.
+sanitize/builtin.c: sanitize/builtin_rules.yaml mk/embed.sh
+	@$(if $(Q),echo "  EMBED   $@")
+	$(Q)sh mk/embed.sh $< sanitize_builtin_rules > $@.tmp && mv $@.tmp $@
+
 deps:
 	@sh mk/deps.sh $(DEBS)
 
@@ -128,6 +133,7 @@ bench: deps
 	@sh tests/bench/run.sh build
 	@sh tests/bench/sim.sh build
 	@sh tests/bench/fetch.sh build
+	@sh tests/bench/sanitize.sh build
 
 fuzz:
 	@sh mk/deps.sh $(FUZZ_DEBS)
@@ -152,7 +158,7 @@ install: $(LIBZP) $(TOOL_BINS)
 	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/zoompipe/
 
 fmt:
-	clang-format -i $(wildcard lib/*.[ch] $(TOOLS:%=%/*.[ch]) tests/*/*.[ch])
+	clang-format -i $(filter-out sanitize/builtin.c,$(wildcard lib/*.[ch] $(TOOLS:%=%/*.[ch]) tests/*/*.[ch]))
 
 clean:
 	rm -rf build

@@ -2,7 +2,14 @@
  * gen-participants.c - write a deterministic corpus of Zoom participant
  * pages as NDJSON, one page per line, for the JSON round-trip benchmark.
  *
- * usage: gen-participants [--mb N] [--seed S]
+ * usage: gen-participants [--envelopes] [--mb N] [--people N] [--seed S]
+ *
+ * With --envelopes each page is the body of a v1 page envelope of
+ * GET /v2/report/meetings/{meetingId}/participants, as zp-fetch writes it,
+ * for the benchmarks of the stages after it.  With --people N the
+ * participants are drawn from N people, each with the same id, name and
+ * email in every meeting, as in a real account (user_id stays a number
+ * of its own per participation, as Zoom's is).
  *
  * Pages follow GET /report/meetings/{meetingId}/participants in
  * zoom-openapi/meeting-api.json: 300 participants a page, fewer on the last
@@ -38,6 +45,8 @@ struct gen {
 	struct zp_buf out;
 	uint64_t written;
 	uint64_t target;
+	int envelopes; /* wrap each page in a page envelope */
+	unsigned people; /* identities from a pool of this many, or 0 */
 	unsigned long meeting;
 	unsigned long user;
 };
@@ -275,12 +284,22 @@ choose_name(struct gen *g, const struct name_pool *p)
 	return &p->ascii[pick(g, p->n_ascii)];
 }
 
-/* put_identity appends the id, user, name and email members. */
+/* put_identity appends the id, user, name and email members.  With a
+ * pool of people, a person's id, name and email come from a random stream
+ * of their own, so the same person looks the same in every meeting. */
 static void
 put_identity(struct gen *g)
 {
-	const struct name *f = choose_name(g, &first_names);
-	const struct name *l = choose_name(g, &last_names);
+	uint64_t saved = g->rng, person;
+	const struct name *f, *l;
+
+	if (g->people > 0) {
+		person = pick(g, g->people) + 1;
+		saved = g->rng;
+		g->rng = person * 0x9e3779b97f4a7c15ULL;
+	}
+	f = choose_name(g, &first_names);
+	l = choose_name(g, &last_names);
 
 	put_key(g, "id", 1);
 	if (pick(g, 10) == 0)
@@ -308,6 +327,8 @@ put_identity(struct gen *g)
 		put_str(g, domains[pick(g, COUNT(domains))]);
 	}
 	put(g, "\"", 1);
+	if (g->people > 0)
+		g->rng = saved;
 }
 
 /* put_attendance appends the time, duration and status members. */
@@ -368,7 +389,20 @@ put_page(struct gen *g, uint64_t meeting_id, unsigned total, unsigned page,
 	unsigned last = total - (pages - 1) * PAGE_SIZE;
 	unsigned n = page < pages ? PAGE_SIZE : last;
 	unsigned i;
+	char head[512];
 
+	if (g->envelopes) {
+		snprintf(head, sizeof(head),
+		    "{\"v\":1,\"id\":\"%016" PRIx64 "%016" PRIx64
+		    "\",\"kind\":\"page\",\"account\":\"acme\",\"method\":"
+		    "\"GET\",\"path\":\"/v2/report/meetings/%" PRIu64
+		    "/participants?page_size=300\",\"endpoint\":\"/v2/report/"
+		    "meetings/{meetingId}/"
+		    "participants\",\"status\":200,\"at\":"
+		    "\"2026-11-22T03:00:00Z\",\"body\":",
+		    meeting_id, (uint64_t)page, meeting_id);
+		put_str(g, head);
+	}
 	put(g, "{", 1);
 	put_key(g, "page_count", 1);
 	put_u64(g, pages);
@@ -390,7 +424,7 @@ put_page(struct gen *g, uint64_t meeting_id, unsigned total, unsigned page,
 			put(g, ",", 1);
 		put_participant(g, start);
 	}
-	put(g, "]}\n", 3);
+	put(g, g->envelopes ? "]}}\n" : "]}\n", g->envelopes ? 4 : 3);
 }
 
 /* flush writes the pending output to stdout when force or it is large. */
@@ -428,7 +462,8 @@ put_meeting(struct gen *g)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: gen-participants [--mb N] [--seed S]\n");
+	fprintf(
+	    f, "usage: gen-participants [--envelopes] [--mb N] [--seed S]\n");
 }
 
 /* parse_u64 reads a decimal option value or exits with a usage error. */
@@ -450,16 +485,20 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+	    {"envelopes", no_argument, NULL, 'e'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"mb", required_argument, NULL, 'm'},
+	    {"people", required_argument, NULL, 'p'},
 	    {"seed", required_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct gen g = {0, ZP_BUF_INIT, 0, 100000000, 0, 0};
+	struct gen g = {.out = ZP_BUF_INIT, .target = 100000000};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hm:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ehm:p:s:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'e': g.envelopes = 1; break;
+		case 'p': g.people = (unsigned)parse_u64(optarg); break;
 		case 'h': usage(stdout); return ZP_EXIT_OK;
 		case 'm': g.target = parse_u64(optarg) * 1000000; break;
 		case 's': g.rng = parse_u64(optarg); break;
