@@ -59,13 +59,8 @@ pseudo_setup(const struct sanitize_options *o,
 {
 	int line = rules != NULL ? needs_key(rules) : 0;
 
-	if (zp_pseudo_init(p, s->salt.data, s->salt.len) != 0)
+	if (sanitize_pseudo_setup(o, s, p) != 0)
 		return ZP_EXIT_CONFIG;
-	if (s->key.len > 0 &&
-	    zp_pseudo_set_key(p, s->key.data, s->key.len) != 0) {
-		zp_error("cannot derive the encryption key");
-		return ZP_EXIT_CONFIG;
-	}
 	if (s->key.len == 0 && (o->reverse || line > 0)) {
 		if (o->reverse)
 			zp_error("--reverse needs the key: set "
@@ -165,7 +160,8 @@ int
 main(int argc, char **argv)
 {
 	struct sanitize_options o;
-	struct sanitize_secrets s = {ZP_BUF_INIT, ZP_BUF_INIT};
+	struct sanitize_secrets s = {
+	    ZP_BUF_INIT, ZP_BUF_INIT, ZP_BUF_INIT, ZP_BUF_INIT};
 	struct sanitize_rules *rules = NULL;
 	struct zp_pseudo p;
 	int rc, status;

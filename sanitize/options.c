@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "crypto.h"
@@ -19,6 +20,8 @@
 enum {
 	O_ALLOW = 256,
 	O_BULK,
+	O_CANON,
+	O_DOMAINS,
 	O_FORMAT,
 	O_HWM,
 	O_IN,
@@ -37,6 +40,8 @@ enum {
 static const struct option long_opts[] = {
     {"allow-unmatched", no_argument, NULL, O_ALLOW},
     {"bulk", required_argument, NULL, O_BULK},
+    {"email-canonicalization", required_argument, NULL, O_CANON},
+    {"email-domains", required_argument, NULL, O_DOMAINS},
     {"format", required_argument, NULL, O_FORMAT},
     {"help", no_argument, NULL, 'h'}, {"hwm", required_argument, NULL, O_HWM},
     {"in", required_argument, NULL, O_IN},
@@ -59,6 +64,10 @@ static void __attribute__((noreturn)) usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: zp-sanitize [-qv] [--allow-unmatched] [--hwm N] "
 	    "[--in URI]...\n"
+	    "                   [--email-canonicalization "
+	    "STRICT|IGNORE_DOTS]\n"
+	    "                   "
+	    "[--email-domains PRESERVE|REDACT|TOKENIZE|ENCRYPT]\n"
 	    "                   [--key-file FILE] [--linger-ms N] "
 	    "[--log-format text|json]\n"
 	    "                   [--out URI] [--producers N] [--rules FILE] "
@@ -100,6 +109,8 @@ one_opt(struct sanitize_options *o, int c, const char *s)
 	switch (c) {
 	case O_ALLOW: o->allow_unmatched = 1; return 0;
 	case O_BULK: o->bulk_rules = s; return 0;
+	case O_CANON: o->canon = s; return 0;
+	case O_DOMAINS: o->domains = s; return 0;
 	case O_FORMAT:
 		if (strcmp(s, "csv") != 0 && strcmp(s, "ndjson") != 0) {
 			zp_error("--format: '%.64s' is not csv or ndjson", s);
@@ -137,9 +148,11 @@ sanitize_options_parse(struct sanitize_options *o, int argc, char **argv)
 		return ZP_ECONFIG;
 	}
 	zp_buf_release(&why);
-	o->rules_path = getenv("ZP_RULES");
-	if (o->rules_path != NULL && *o->rules_path == '\0')
-		o->rules_path = NULL;
+	o->rules_path = zp_config_str(NULL, "ZP_RULES", NULL);
+	o->canon = zp_config_str(NULL, "ZP_EMAIL_CANONICALIZATION",
+	    zp_config_str(NULL, "EMAIL_CANONICALIZATION", "STRICT"));
+	o->domains = zp_config_str(NULL, "ZP_EMAIL_DOMAIN_HANDLING",
+	    zp_config_str(NULL, "EMAIL_DOMAIN_HANDLING", "PRESERVE"));
 	while ((c = getopt_long(argc, argv, "hqv", long_opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(0);
@@ -200,7 +213,72 @@ sanitize_secrets_read(
 		zp_buf_release(&why);
 		return ZP_ESECRET;
 	}
+	zp_buf_reset(&why);
+	/* The e-mail domain's own salt and key are optional. */
+	zp_config_secret((const char *const[]) {"ZP_SALT_EMAIL_DOMAINS",
+			     "SALT_EMAIL_DOMAINS", NULL},
+	    NULL, &s->domain_salt, &why);
+	zp_buf_reset(&why);
+	zp_config_secret(
+	    (const char *const[]) {"ZP_ENCRYPTION_KEY_EMAIL_DOMAINS",
+		"ENCRYPTION_KEY_EMAIL_DOMAINS", NULL},
+	    NULL, &s->domain_key, &why);
 	zp_buf_release(&why);
+	return 0;
+}
+
+/* pick finds s among the NULL-terminated names; its index or -1. */
+static int
+pick(const char *s, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* sanitize_pseudo_setup configures p from the options and secrets. */
+int
+sanitize_pseudo_setup(const struct sanitize_options *o,
+    const struct sanitize_secrets *s, struct zp_pseudo *p)
+{
+	static const char *const canons[] = {"STRICT", "IGNORE_DOTS", NULL};
+	static const char *const domains[] = {
+	    "PRESERVE", "REDACT", "TOKENIZE", "ENCRYPT", NULL};
+	int c = pick(o->canon, canons), d = pick(o->domains, domains);
+
+	if (c < 0 || d < 0) {
+		zp_error("%s '%.64s' is not one of %s",
+		    c < 0 ? "EMAIL_CANONICALIZATION" : "EMAIL_DOMAIN_HANDLING",
+		    c < 0 ? o->canon : o->domains,
+		    c < 0 ? "STRICT, IGNORE_DOTS"
+			  : "PRESERVE, REDACT, TOKENIZE, ENCRYPT");
+		return ZP_ECONFIG;
+	}
+	if (zp_pseudo_init(p, s->salt.data, s->salt.len) != 0)
+		return ZP_ECONFIG;
+	p->canon = c == 0 ? ZP_PSEUDO_STRICT : ZP_PSEUDO_IGNORE_DOTS;
+	p->domains = (enum zp_pseudo_domains)d;
+	if ((s->domain_salt.len > 0 &&
+		zp_pseudo_set_domain_salt(
+		    p, s->domain_salt.data, s->domain_salt.len) != 0) ||
+	    (s->key.len > 0 &&
+		zp_pseudo_set_key(p, s->key.data, s->key.len) != 0) ||
+	    (s->domain_key.len > 0 &&
+		zp_pseudo_set_domain_key(
+		    p, s->domain_key.data, s->domain_key.len) != 0)) {
+		zp_error("cannot derive the pseudonymization keys");
+		return ZP_ECONFIG;
+	}
+	if (p->domains == ZP_PSEUDO_ENCRYPT && !p->have_key &&
+	    !p->have_domain_key) {
+		zp_error(
+		    "EMAIL_DOMAIN_HANDLING=ENCRYPT needs a key: set "
+		    "ZP_ENCRYPTION_KEY (or ENCRYPTION_KEY_EMAIL_DOMAINS)");
+		return ZP_ECONFIG;
+	}
 	return 0;
 }
 
@@ -212,8 +290,14 @@ sanitize_secrets_wipe(struct sanitize_secrets *s)
 		zp_crypto_wipe(s->salt.data, s->salt.cap);
 	if (s->key.data != NULL)
 		zp_crypto_wipe(s->key.data, s->key.cap);
+	if (s->domain_salt.data != NULL)
+		zp_crypto_wipe(s->domain_salt.data, s->domain_salt.cap);
+	if (s->domain_key.data != NULL)
+		zp_crypto_wipe(s->domain_key.data, s->domain_key.cap);
 	zp_buf_release(&s->salt);
 	zp_buf_release(&s->key);
+	zp_buf_release(&s->domain_salt);
+	zp_buf_release(&s->domain_key);
 }
 
 /* --- rules ----------------------------------------------------------- */

@@ -35,6 +35,9 @@ struct sanitize_options {
 	const char *bulk_format; /* --format csv|ndjson, or NULL: by name */
 	const char *const *files; /* bulk inputs (none: stdin) */
 	size_t n_files;
+	const char *canon; /* EMAIL_CANONICALIZATION: STRICT, IGNORE_DOTS */
+	const char *domains; /* EMAIL_DOMAIN_HANDLING: PRESERVE, REDACT,
+				TOKENIZE, ENCRYPT */
 	int print_rules;
 	int reverse;
 	int allow_unmatched;
@@ -44,6 +47,8 @@ struct sanitize_options {
 struct sanitize_secrets {
 	struct zp_buf salt;
 	struct zp_buf key; /* empty: no reversible pseudonyms */
+	struct zp_buf domain_salt; /* SALT_EMAIL_DOMAINS, or empty */
+	struct zp_buf domain_key; /* ENCRYPTION_KEY_EMAIL_DOMAINS, or empty */
 };
 
 /*
@@ -61,6 +66,13 @@ int sanitize_options_parse(struct sanitize_options *o, int argc, char **argv);
  */
 int sanitize_secrets_read(
     const struct sanitize_options *o, struct sanitize_secrets *s);
+
+/*
+ * sanitize_pseudo_setup configures p from o's e-mail options and the
+ * secrets.  Returns 0 or ZP_ECONFIG (reported).
+ */
+int sanitize_pseudo_setup(const struct sanitize_options *o,
+    const struct sanitize_secrets *s, struct zp_pseudo *p);
 
 /* sanitize_secrets_wipe overwrites and frees the secrets. */
 void sanitize_secrets_wipe(struct sanitize_secrets *s);
