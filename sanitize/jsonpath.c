@@ -2139,17 +2139,22 @@ by_place(const void *x, const void *y)
  */
 static int
 prepare(const struct sanitize_jsonpath *p, struct zp_json *root,
-    struct sanitize_jsonpath_matches *m)
+    struct sanitize_jsonpath_matches *m, int moves)
 {
 	size_t i;
-	int rc = sanitize_jsonpath_eval(p, root, m);
+	int rc = sanitize_jsonpath_eval(p, root, m), mixed = 0;
 
 	if (rc != 0)
 		return rc;
-	for (i = 0; i < m->n; i++)
+	for (i = 0; i < m->n; i++) {
 		if (m->v[i].parent == NULL)
 			return ZP_EINVAL;
-	if (m->n > 1)
+		mixed |= m->v[i].depth != m->v[0].depth;
+	}
+	/* Replacing values in place moves no slot; only a match inside
+	 * another (a deeper one) must go first.  Deleting moves slots: the
+	 * full order then. */
+	if (m->n > 1 && (moves || mixed))
 		qsort(m->v, m->n, sizeof(m->v[0]), by_place);
 	return 0;
 }
@@ -2174,7 +2179,7 @@ sanitize_jsonpath_map(const struct sanitize_jsonpath *p, struct zp_json *root,
     struct sanitize_jsonpath_matches *m, sanitize_jsonpath_fn fn, void *arg)
 {
 	size_t i;
-	int rc = prepare(p, root, m);
+	int rc = prepare(p, root, m, 0);
 
 	for (i = 0; rc == 0 && i < m->n; i++) {
 		struct zp_json *slot = sanitize_jsonpath_slot(&m->v[i]);
@@ -2204,7 +2209,7 @@ sanitize_jsonpath_delete(const struct sanitize_jsonpath *p,
     struct zp_json *root, struct sanitize_jsonpath_matches *m)
 {
 	size_t i;
-	int rc = prepare(p, root, m);
+	int rc = prepare(p, root, m, 1);
 
 	for (i = 0; rc == 0 && i < m->n; i++) {
 		const struct sanitize_jsonpath_match *x = &m->v[i];

@@ -25,6 +25,7 @@
 #define CACHE_SLOTS 16384 /* a power of two */
 #define CACHE_WAYS 4 /* entries per set, least recently used evicted */
 #define CACHE_DATA 228 /* key bytes plus result bytes per entry */
+#define SEEN_BITS (1u << 20) /* the doorkeeper: 128 KiB of bits */
 #define MATCH_PAIRS 64 /* ovector pairs kept per match data */
 #define STOP_PATH 1 /* map callback: stop this path, not an error */
 
@@ -71,6 +72,7 @@ struct sanitize_engine {
 	size_t *counts;
 	size_t counts_cap;
 	struct cache_entry *cache;
+	uint64_t *seen; /* values met once already (may be wrong: a hash) */
 	uint32_t clock;
 	uint64_t seed;
 	struct sanitize_engine_stats st;
@@ -357,6 +359,20 @@ cache_find(struct sanitize_engine *e, uint64_t h, unsigned tag, const char *s,
 	return NULL;
 }
 
+/* first_sighting marks hash h as met and tells whether it was not
+ * before (1) or may have been (0). */
+static int
+first_sighting(struct sanitize_engine *e, uint64_t h)
+{
+	uint32_t bit = (uint32_t)(h >> 40) & (SEEN_BITS - 1);
+	uint64_t mask = 1ull << (bit & 63);
+
+	if (e->seen[bit >> 6] & mask)
+		return 0;
+	e->seen[bit >> 6] |= mask;
+	return 1;
+}
+
 /* cache_victim picks an empty or the least recently used way of a set. */
 static struct cache_entry *
 cache_victim(struct cache_entry *set)
@@ -481,13 +497,17 @@ pseudonym(struct sanitize_engine *e, const struct zp_pseudo *cfg,
 	    (unsigned)(orig != 0);
 	uint64_t h;
 	struct cache_entry *x;
-	int rc;
+	int rc, seen;
 
 	if (!is_number && java_blank(v, n)) /* no identity; not cached */
 		return enc == ZP_PSEUDO_JSON ? ZP_PSEUDO_NULL_STRING
 					     : ZP_PSEUDO_NULL;
 	h = cache_hash(e->seed, tag, v, n);
-	if ((x = cache_find(e, h, tag, v, n)) != NULL) {
+	/* A value met for the first time is neither looked up nor cached:
+	 * ids that occur once (a participant's per-meeting user_id) would
+	 * only push the people who recur out of the cache. */
+	seen = first_sighting(e, h) == 0;
+	if (seen && (x = cache_find(e, h, tag, v, n)) != NULL) {
 		e->st.hits++;
 		*r = (struct result) {x->data + x->klen, x->vlen, x->plain};
 		return 0;
@@ -500,7 +520,8 @@ pseudonym(struct sanitize_engine *e, const struct zp_pseudo *cfg,
 		return rc;
 	*r = (struct result) {e->out.data ? e->out.data : "", e->out.len, 0};
 	r->plain = is_plain(r->s, r->n);
-	cache_put(e, h, tag, v, n, r->s, r->n, r->plain);
+	if (seen)
+		cache_put(e, h, tag, v, n, r->s, r->n, r->plain);
 	return 0;
 }
 
@@ -1814,7 +1835,9 @@ engine_alloc(struct sanitize_engine *e)
 	e->md = pcre2_match_data_create(MATCH_PAIRS, NULL);
 	e->md2 = pcre2_match_data_create(MATCH_PAIRS, NULL);
 	e->cache = calloc(CACHE_SLOTS, sizeof(*e->cache));
-	if (e->md == NULL || e->md2 == NULL || e->cache == NULL)
+	e->seen = calloc(SEEN_BITS / 64, sizeof(*e->seen));
+	if (e->md == NULL || e->md2 == NULL || e->cache == NULL ||
+	    e->seen == NULL)
 		return ZP_ENOMEM;
 	if (zp_random_bytes(&e->seed, sizeof(e->seed)) != 0)
 		e->seed = 0x243f6a8885a308d3ull;
@@ -1897,6 +1920,7 @@ sanitize_engine_free(struct sanitize_engine **ep)
 	if (e->cache != NULL)
 		zp_crypto_wipe(e->cache, CACHE_SLOTS * sizeof(*e->cache));
 	free(e->cache);
+	free(e->seen);
 	zp_crypto_wipe(&e->probe, sizeof(e->probe));
 	free(e);
 	*ep = NULL;

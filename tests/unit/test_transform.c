@@ -914,17 +914,23 @@ TEST(transform_cache_cold_warm)
 	fix_open(&f, y_zoom, test_cfg());
 	snprintf(cold, sizeof(cold), "%s", apply(&f, Z_REPORT, body));
 	sanitize_engine_stats(f.e, &st);
-	/* 2 ids, 1 email, 1 string and 1 number user_id; "" is no identity */
-	CHECK_INT(st.misses, 5);
-	CHECK_INT(st.hits, 3);
-	CHECK_STR(apply(&f, Z_REPORT, body), cold);
-	sanitize_engine_stats(f.e, &st);
-	CHECK_INT(st.misses, 5);
-	CHECK_INT(st.hits, 11);
-	sanitize_engine_clear_cache(f.e);
+	/* 2 ids, 1 email, 1 string and 1 number user_id; "" is no identity.
+	 * A value met for the first time is not cached; the second time it
+	 * is, so it hits from the third on. */
+	CHECK_INT(st.misses, 8);
+	CHECK_INT(st.hits, 0);
 	CHECK_STR(apply(&f, Z_REPORT, body), cold);
 	sanitize_engine_stats(f.e, &st);
 	CHECK_INT(st.misses, 10);
+	CHECK_INT(st.hits, 6);
+	CHECK_STR(apply(&f, Z_REPORT, body), cold);
+	sanitize_engine_stats(f.e, &st);
+	CHECK_INT(st.misses, 10);
+	CHECK_INT(st.hits, 14);
+	sanitize_engine_clear_cache(f.e);
+	CHECK_STR(apply(&f, Z_REPORT, body), cold);
+	sanitize_engine_stats(f.e, &st);
+	CHECK_INT(st.misses, 15);
 	CHECK_STR(cold,
 	    "{\"next_page_token\":\"Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3\""
 	    ",\"page_count\":1,\"page_size\":30,\"total_records\":3,\"par"
@@ -957,8 +963,9 @@ TEST(transform_cache_bounded)
 	int i, same = 1;
 
 	fix_open(&f, y_pseudo, test_cfg());
-	for (i = 0; i < 50000 && f.rc == 0; i++) {
-		snprintf(v, sizeof(v), "user%d@example.com", i);
+	/* Each value twice: the second time puts it in the cache. */
+	for (i = 0; i < 100000 && f.rc == 0; i++) {
+		snprintf(v, sizeof(v), "user%d@example.com", i / 2);
 		slot = (struct zp_json) {ZP_JSON_STRING, 1, strlen(v), {v}};
 		CHECK_INT(sanitize_transform_value(f.e,
 			      &f.rules->endpoints[0].transforms[0], &slot, &a),
@@ -969,7 +976,10 @@ TEST(transform_cache_bounded)
 		zp_arena_reset(&a);
 	}
 	sanitize_engine_stats(f.e, &st);
-	CHECK_INT(st.misses, 50000);
+	/* The doorkeeper is a bitmap of hashes: a few first sightings look
+	 * like second ones and are cached at once. */
+	CHECK_INT(st.misses + st.hits, 100000);
+	CHECK(st.misses > 95000);
 	CHECK(st.evictions > 0);
 	CHECK(st.cache_bytes < 16u * 1024 * 1024);
 	/* evicted values come back identical */
