@@ -27,9 +27,8 @@
 #include "error.h"
 #include "json.h"
 #include "log.h"
-#include "schema.h"
+#include "pool.h"
 #include "tool.h"
-#include "transform.h"
 #include "url.h"
 
 /* The fixed string Psoxy hashes with the salt for its salt header. */
@@ -40,11 +39,9 @@ struct run {
 	const struct sanitize_options *o;
 	const struct sanitize_rules *rules;
 	const struct zp_pseudo *pseudo;
-	struct sanitize_engine *engine;
+	struct sanitize_pool *pool;
 	struct zp_stage st;
-	struct zp_arena arena;
-	struct zp_json_parser parser;
-	struct zp_buf body, msg, path, tmp, added;
+	struct zp_buf msg, path, tmp, added;
 	struct zp_env_field field;
 	unsigned long pages, sanitized, unmatched, dropped, passed;
 };
@@ -133,6 +130,29 @@ safe_path(struct run *r, const char *path)
 
 /* --- one envelope ---------------------------------------------------- */
 
+/* written is the pool's callback: write a finished envelope, or log and
+ * count a page a worker could not sanitize. */
+static int
+written(void *arg, const struct sanitize_done *d)
+{
+	struct run *r = arg;
+
+	if (d->msg != NULL)
+		return zp_stage_write(&r->st, d->msg->data, d->msg->len);
+	zp_error("%s: dropped page %s: %s", d->where, d->path, d->why);
+	r->dropped++;
+	r->sanitized--;
+	return 0;
+}
+
+/* pass writes msg in its turn, after the pages before it. */
+static int
+pass(struct run *r, const char *msg, size_t n)
+{
+	return sanitize_pool_submit(
+	    r->pool, msg, n, NULL, 0, NULL, NULL, NULL, written, r);
+}
+
 /* emit writes the current envelope with the sanitized field, the safe
  * path and body (NULL: none). */
 static int
@@ -150,7 +170,7 @@ emit(struct run *r, const struct zp_slice *body)
 	zp_buf_reset(&r->msg);
 	rc = zp_env_write(&r->msg, e, &r->field, 1, body ? body : &none);
 	if (rc == 0)
-		rc = zp_stage_write(&r->st, r->msg.data, r->msg.len);
+		rc = pass(r, r->msg.data, r->msg.len);
 	return rc;
 }
 
@@ -166,43 +186,38 @@ drop(struct run *r, const char *why)
 	r->dropped++;
 }
 
-/* sanitize_body filters and transforms the body of a 2xx page. */
+/*
+ * sanitize_body hands the body of a 2xx page to the workers, with the
+ * envelope written up to its "body": key.  zp_env_write puts the body
+ * last, so the envelope with a one-byte stand-in body, less that byte and
+ * the closing brace, is the head.
+ */
 static int
 sanitize_body(struct run *r, const struct sanitize_endpoint *ep)
 {
-	struct zp_json *root = NULL;
-	struct zp_slice body;
+	static const struct zp_slice stand_in = {"0", 1};
+	struct zp_envelope *e = &r->st.env;
 	int rc;
 
-	zp_arena_reset(&r->arena);
-	rc = zp_env_body_dom(&r->st.env, &r->parser, &root);
-	if (rc != 0) {
-		drop(r, "the body is not valid JSON");
-		return 0;
+	if (ep == NULL) { /* allowAllEndpoints, with --allow-unmatched */
+		zp_warn("--allow-unmatched: passing %s UNSANITIZED", e->path);
+		r->passed++;
+		return pass(r, e->raw.p, e->raw.n);
 	}
-	if (root == NULL) {
+	if (e->body.p == NULL) {
 		r->sanitized++;
 		return emit(r, NULL);
 	}
-	if (ep != NULL && ep->response_schema != NULL &&
-	    (rc = sanitize_schema_filter(
-		 ep->response_schema, root, &r->arena, NULL)) != 0) {
-		drop(r, "the responseSchema filter failed");
-		return 0;
-	}
-	if (ep != NULL &&
-	    (rc = sanitize_engine_transform(r->engine, ep, root, &r->arena)) !=
-		0) {
-		drop(r, "a transform failed");
-		return 0;
-	}
-	zp_buf_reset(&r->body);
-	if ((rc = zp_json_write(&r->body, root)) != 0)
+	if ((rc = safe_path(r, e->path)) != 0)
 		return rc;
-	body.p = r->body.data;
-	body.n = r->body.len;
+	e->path = r->path.data;
+	zp_buf_reset(&r->msg);
+	if ((rc = zp_env_write(&r->msg, e, &r->field, 1, &stand_in)) != 0)
+		return rc;
 	r->sanitized++;
-	return emit(r, &body);
+	return sanitize_pool_submit(r->pool, r->msg.data, r->msg.len - 2,
+	    e->body.p, e->body.n, ep, e->path, zp_in_where(r->st.in), written,
+	    r);
 }
 
 /* unmatched handles a page that no endpoint allows. */
@@ -217,7 +232,7 @@ unmatched(struct run *r)
 	zp_warn("--allow-unmatched: passing %s UNSANITIZED",
 	    r->st.env.path ? r->st.env.path : "(no path)");
 	r->passed++;
-	return emit(r, NULL);
+	return pass(r, r->st.env.raw.p, r->st.env.raw.n);
 }
 
 /* page handles one page envelope. */
@@ -265,7 +280,7 @@ one(struct run *r)
 		zp_warn("--allow-unmatched: passing a %s envelope unsanitized",
 		    e->kind);
 		r->passed++;
-		return zp_stage_forward(&r->st);
+		return pass(r, e->raw.p, e->raw.n);
 	}
 	drop(r, "only page envelopes can be sanitized by REST rules");
 	return 0;
@@ -273,17 +288,17 @@ one(struct run *r)
 
 /* --- the loop -------------------------------------------------------- */
 
-/* setup opens the stage and builds the engine. */
+/* setup opens the stage and starts the workers. */
 static int
 setup(struct run *r, const struct sanitize_secrets *s)
 {
 	struct zp_buf why = ZP_BUF_INIT;
 	int rc;
 
-	zp_json_parser_init(&r->parser, &r->arena);
 	if ((rc = make_added(r, s)) != 0)
 		return rc;
-	rc = sanitize_engine_new(&r->engine, r->rules, r->pseudo, &why);
+	rc = sanitize_pool_new(
+	    &r->pool, sanitize_pool_threads(), r->rules, r->pseudo, &why);
 	if (rc != 0) {
 		zp_error("%s", why.len ? why.data : zp_strerror(rc));
 		zp_buf_release(&why);
@@ -300,11 +315,8 @@ setup(struct run *r, const struct sanitize_secrets *s)
 static void
 teardown(struct run *r)
 {
+	sanitize_pool_free(&r->pool);
 	zp_stage_close(&r->st);
-	sanitize_engine_free(&r->engine);
-	zp_json_parser_release(&r->parser);
-	zp_arena_release(&r->arena);
-	zp_buf_release(&r->body);
 	zp_buf_release(&r->msg);
 	zp_buf_release(&r->path);
 	zp_buf_release(&r->tmp);
@@ -334,6 +346,8 @@ sanitize_run(const struct sanitize_options *o,
 	while ((rc = zp_stage_next(&r.st)) == 1)
 		if ((rc = one(&r)) != 0)
 			break;
+	if (sanitize_pool_drain(r.pool, written, &r) != 0 && rc == 0)
+		rc = ZP_EIO;
 	if (zp_stage_finish(&r.st) != 0 && rc == 0)
 		rc = ZP_EIO;
 	zp_info("done: %lu pages, %lu sanitized, %lu dropped (%lu allowed by "

@@ -5,6 +5,8 @@
  *   options.c    flags, the environment and the secrets (salt, key)
  *   run.c        the stream: each page envelope through its endpoint's
  *                responseSchema and transforms; fail closed
+ *   pool.c       the worker threads that sanitize page bodies, output in
+ *                input order
  *   reverse.c    p~ tokens back to their originals
  *   rules.c      the rules loader, jsonpath.c the JSONPath engine,
  *   schema.c     the responseSchema filter, transform.c the transforms,
