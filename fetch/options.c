@@ -202,19 +202,6 @@ opt_streams(struct fetch_options *o, const char *s)
 	return rc;
 }
 
-/* stage_flag applies --out, --hwm or --linger-ms. */
-static int
-stage_flag(struct fetch_options *o, const char *name, const char *s)
-{
-	struct zp_buf why = ZP_BUF_INIT;
-	int rc = zp_stage_opt(&o->stage, name, s, &why);
-
-	if (rc < 0)
-		zp_error("%s", why.data);
-	zp_buf_release(&why);
-	return rc < 0 ? rc : 0;
-}
-
 /* one_opt applies one flag; ZP_EINVAL when its value is bad. */
 static int
 one_opt(struct fetch_options *o, int c, const char *s)
@@ -233,8 +220,8 @@ one_opt(struct fetch_options *o, int c, const char *s)
 	case O_DEFAULT_DAYS:
 		return zp_opt_long(
 		    "default-days", s, 1, 3650, &f->default_days);
-	case O_HWM: return stage_flag(o, "hwm", s);
-	case O_LINGER: return stage_flag(o, "linger-ms", s);
+	case O_HWM: return zp_stage_flag(&o->stage, "hwm", s);
+	case O_LINGER: return zp_stage_flag(&o->stage, "linger-ms", s);
 	case O_LOG_FORMAT:
 		return zp_log_opt("log-format", s) < 0 ? ZP_EINVAL : 0;
 	case O_LOOKBACK:
@@ -246,7 +233,7 @@ one_opt(struct fetch_options *o, int c, const char *s)
 	case O_NO_PROGRESS: f->progress = 0; return 0;
 	case O_NOW: return zp_opt_time("now", s, &f->now);
 	case O_OAUTH_URL: o->oauth_url = s; return 0;
-	case O_OUT: return stage_flag(o, "out", s);
+	case O_OUT: return zp_stage_flag(&o->stage, "out", s);
 	case O_PAGE_SIZE:
 		return zp_opt_long("page-size", s, 1, 300, &f->page_size);
 	case O_PARTICIPANTS:

@@ -500,9 +500,10 @@ valid_number(const char *v, size_t n)
 	    zp_json_next(&t) == ZP_TOK_END;
 }
 
-/* java_number appends the Java toString of the JSON number text v. */
-static int
-java_number(const char *v, size_t n, struct zp_buf *out)
+/* zp_pseudo_number_text appends the Java toString of the JSON number
+ * text v. */
+int
+zp_pseudo_number_text(const char *v, size_t n, struct zp_buf *out)
 {
 	if (!valid_number(v, n))
 		return ZP_EINVAL;
@@ -727,7 +728,7 @@ zp_pseudo_value(const struct zp_pseudo *cfg, const char *v, size_t n,
 		return enc == ZP_PSEUDO_JSON ? ZP_PSEUDO_NULL_STRING
 					     : ZP_PSEUDO_NULL;
 	if (is_number) {
-		if ((rc = java_number(v, n, &num)) != 0)
+		if ((rc = zp_pseudo_number_text(v, n, &num)) != 0)
 			goto out;
 		sj.orig = num.data;
 		sj.olen = num.len;

@@ -106,6 +106,14 @@ int zp_pseudo_value(const struct zp_pseudo *cfg, const char *v, size_t n,
     struct zp_buf *out);
 
 /*
+ * zp_pseudo_number_text appends the text Psoxy hashes for the JSON number
+ * v[0..n): Java's toString of the long or double Jackson reads it as
+ * ("1.50" gives "1.5", "1e3" gives "1000.0", "-0" gives "0").  Returns 0,
+ * ZP_EINVAL for text that is not a JSON number, or ZP_ENOMEM.
+ */
+int zp_pseudo_number_text(const char *v, size_t n, struct zp_buf *out);
+
+/*
  * zp_pseudo_reverse appends the original value hidden in a p~ token (an
  * @domain suffix is allowed and ignored) to out.  A token that is not a
  * p~ token, or no key, gives ZP_EINVAL; a value that fails to decrypt or

@@ -71,6 +71,19 @@ env_or(const char *name, const char *def)
 	return v != NULL && v[0] != '\0' ? v : def;
 }
 
+/* zp_stage_flag applies one stage flag, reporting a bad value. */
+int
+zp_stage_flag(struct zp_stage_opts *o, const char *name, const char *value)
+{
+	struct zp_buf why = ZP_BUF_INIT;
+	int rc = zp_stage_opt(o, name, value, &why);
+
+	if (rc < 0)
+		zp_error("%s", why.data != NULL ? why.data : zp_strerror(rc));
+	zp_buf_release(&why);
+	return rc < 0 ? ZP_EINVAL : 0;
+}
+
 /* zp_stage_opts_init fills o with the defaults, then the environment. */
 int
 zp_stage_opts_init(struct zp_stage_opts *o, struct zp_buf *why)

@@ -56,6 +56,14 @@ int zp_stage_opts_init(struct zp_stage_opts *o, struct zp_buf *why);
 int zp_stage_opt(struct zp_stage_opts *o, const char *name, const char *value,
     struct zp_buf *why);
 
+/*
+ * zp_stage_flag is zp_stage_opt for a tool's option loop: a bad value is
+ * reported on stderr.  Returns 0 (applied, or not a stage flag: the
+ * caller knows which it passed) or ZP_EINVAL.
+ */
+int zp_stage_flag(
+    struct zp_stage_opts *o, const char *name, const char *value);
+
 /* zp_stage_open opens the input and output; why says what failed. */
 int zp_stage_open(
     struct zp_stage *s, const struct zp_stage_opts *o, struct zp_buf *why);

@@ -89,19 +89,6 @@ static void __attribute__((noreturn)) usage(int status)
 	exit(status);
 }
 
-/* stage_flag applies one of the common stage flags. */
-static int
-stage_flag(struct sanitize_options *o, const char *name, const char *s)
-{
-	struct zp_buf why = ZP_BUF_INIT;
-	int rc = zp_stage_opt(&o->stage, name, s, &why);
-
-	if (rc < 0)
-		zp_error("%s", why.data);
-	zp_buf_release(&why);
-	return rc < 0 ? ZP_EINVAL : 0;
-}
-
 /* one_opt applies one flag. */
 static int
 one_opt(struct sanitize_options *o, int c, const char *s)
@@ -118,15 +105,15 @@ one_opt(struct sanitize_options *o, int c, const char *s)
 		}
 		o->bulk_format = s;
 		return 0;
-	case O_HWM: return stage_flag(o, "hwm", s);
-	case O_IN: return stage_flag(o, "in", s);
+	case O_HWM: return zp_stage_flag(&o->stage, "hwm", s);
+	case O_IN: return zp_stage_flag(&o->stage, "in", s);
 	case O_KEY_FILE: o->key_file = s; return 0;
-	case O_LINGER: return stage_flag(o, "linger-ms", s);
+	case O_LINGER: return zp_stage_flag(&o->stage, "linger-ms", s);
 	case O_LOG_FORMAT:
 		return zp_log_opt("log-format", s) < 0 ? ZP_EINVAL : 0;
-	case O_OUT: return stage_flag(o, "out", s);
+	case O_OUT: return zp_stage_flag(&o->stage, "out", s);
 	case O_PRINT: o->print_rules = 1; return 0;
-	case O_PRODUCERS: return stage_flag(o, "producers", s);
+	case O_PRODUCERS: return zp_stage_flag(&o->stage, "producers", s);
 	case O_REVERSE: o->reverse = 1; return 0;
 	case O_RULES: o->rules_path = s; return 0;
 	case O_SALT_FILE: o->salt_file = s; return 0;

@@ -11,7 +11,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "transform.h"
 
-#include <math.h>
 #include <pcre2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -243,76 +242,6 @@ jackson_string(struct zp_buf *b, const char *s, size_t n)
 }
 
 /* ===================================================================== */
-/* Java number text (includeOriginal of a number)                         */
-/* ===================================================================== */
-
-/* java_digits_text appends digits d with decimal exponent e10, Java style. */
-static int
-java_digits_text(const char *d, int nd, int e10, struct zp_buf *out)
-{
-	int rc = 0, k;
-
-	if (e10 >= -3 && e10 < 7) {
-		if (e10 < 0) {
-			rc = zp_buf_puts(out, "0.");
-			for (k = e10 + 1; rc == 0 && k < 0; k++)
-				rc = zp_buf_putc(out, '0');
-			return rc ? rc : zp_buf_append(out, d, (size_t)nd);
-		}
-		for (k = 0; rc == 0 && k <= e10; k++)
-			rc = zp_buf_putc(out, k < nd ? d[k] : '0');
-		if (rc == 0)
-			rc = zp_buf_putc(out, '.');
-		if (rc == 0)
-			rc = nd > e10 + 1 ? zp_buf_append(out, d + e10 + 1,
-						(size_t)(nd - e10 - 1))
-					  : zp_buf_putc(out, '0');
-		return rc;
-	}
-	rc = zp_buf_printf(out, "%c.", d[0]);
-	if (rc == 0)
-		rc = nd > 1 ? zp_buf_append(out, d + 1, (size_t)nd - 1)
-			    : zp_buf_putc(out, '0');
-	return rc ? rc : zp_buf_printf(out, "E%d", e10);
-}
-
-/* java_number_text appends Java's toString of the JSON number v. */
-static int
-java_number_text(const char *v, size_t n, struct zp_buf *out)
-{
-	char text[512], sci[40], digits[24];
-	double d;
-	int p, nd = 0;
-
-	if (!memchr(v, '.', n) && !memchr(v, 'e', n) && !memchr(v, 'E', n))
-		return n == 2 && v[0] == '-' && v[1] == '0'
-		    ? zp_buf_putc(out, '0')
-		    : zp_buf_append(out, v, n);
-	if (n >= sizeof(text))
-		return ZP_EINVAL;
-	memcpy(text, v, n);
-	text[n] = '\0';
-	d = strtod(text, NULL);
-	if (isinf(d))
-		return zp_buf_puts(out, d < 0 ? "-Infinity" : "Infinity");
-	if (d == 0)
-		return zp_buf_puts(out, signbit(d) ? "-0.0" : "0.0");
-	if (d < 0 && zp_buf_putc(out, '-') != 0)
-		return ZP_ENOMEM;
-	for (p = 1; p <= 17; p++) {
-		snprintf(sci, sizeof(sci), "%.*e", p - 1, fabs(d));
-		if (strtod(sci, NULL) == fabs(d))
-			break;
-	}
-	for (char *c = sci; *c && *c != 'e'; c++)
-		if (*c != '.')
-			digits[nd++] = *c;
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	return java_digits_text(digits, nd, atoi(strchr(sci, 'e') + 1), out);
-}
-
-/* ===================================================================== */
 /* The pseudonym cache                                                    */
 /* ===================================================================== */
 
@@ -446,8 +375,8 @@ add_original(const struct zp_pseudo *cfg, const char *v, size_t n,
 
 	out->len--; /* the closing brace */
 	zp_buf_reset(tmp);
-	rc =
-	    is_number ? java_number_text(v, n, tmp) : zp_buf_append(tmp, v, n);
+	rc = is_number ? zp_pseudo_number_text(v, n, tmp)
+		       : zp_buf_append(tmp, v, n);
 	if (rc == 0)
 		rc = zp_buf_puts(out, ",\"original\":");
 	if (rc == 0)
