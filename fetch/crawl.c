@@ -975,11 +975,35 @@ next_wake(struct crawl *c, double now)
 	return wait <= 0 ? 0 : (long)ceil(wait * 1000);
 }
 
-/* progress prints the status line on a terminal, once a second. */
+/* stream_counts writes " stream:N" for each stream with tasks waiting. */
+static void
+stream_counts(const struct crawl *c, char *out, size_t cap)
+{
+	unsigned long n[FETCH_NSTREAMS] = {0};
+	const struct task *t;
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < FETCH_NCAT; i++)
+		for (t = c->ready[i].head; t != NULL; t = t->next)
+			n[stream_of(t)]++;
+	for (t = c->later.head; t != NULL; t = t->next)
+		n[stream_of(t)]++;
+	out[0] = '\0';
+	for (i = 0; i < FETCH_NSTREAMS && len < cap; i++)
+		if (n[i] > 0)
+			len += (size_t)snprintf(out + len, cap - len,
+			    " %s:%lu", fetch_stream_name(i), n[i]);
+}
+
+/* progress prints the status line on a terminal, once a second: totals,
+ * rate, 429s, an ETA from the busiest category, and the tasks waiting
+ * per stream. */
 static void
 progress(struct crawl *c, double now, int last)
 {
 	double eta = 0, e, rate;
+	char streams[256];
 	int i;
 
 	if (!c->cfg->progress || (!last && now - c->last_progress < 1))
@@ -991,13 +1015,15 @@ progress(struct crawl *c, double now, int last)
 		if (e > eta)
 			eta = e;
 	}
+	stream_counts(c, streams, sizeof(streams));
 	fprintf(stderr,
 	    "\r\033[Kzp-fetch: %lu requests (%.0f/s), %lu pages, %lu/%lu "
-	    "tasks, %lu throttled, %lu retries, ETA %.0fs%s",
+	    "tasks, %lu throttled, %lu retries, ETA %.0fs, waiting%s%s",
 	    c->stats->requests,
 	    c->stats->requests / (now - c->started > 0 ? now - c->started : 1),
 	    c->stats->pages, c->stats->tasks_done, c->stats->tasks_total,
-	    c->stats->throttled, c->stats->retries, eta, last ? "\n" : "");
+	    c->stats->throttled, c->stats->retries, eta,
+	    streams[0] ? streams : " none", last ? "\n" : "");
 }
 
 /* run turns the loop until no task can go on. */
