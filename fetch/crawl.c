@@ -1221,12 +1221,14 @@ fetch_crawl(const struct fetch_config *cfg, const struct fetch_plan *plan,
 	c.sv = sv;
 	c.stats = stats;
 	c.started = c.last_progress = mono();
+	zp_log_status_line(cfg->progress);
 	if ((rc = start(&c, resume)) != 0) {
 		zp_error("cannot start the crawl: %s", zp_strerror(rc));
 		c.fatal = rc;
 	} else {
 		run(&c);
 	}
+	zp_log_status_line(0);
 	drain(&c);
 	if (zp_out_flush(out) != 0)
 		stats->output_failed = 1;

@@ -14,6 +14,7 @@
 static const char *log_prog = "zoompipe";
 static enum zp_log_level log_level = ZP_LOG_INFO;
 static enum zp_log_format log_format = ZP_LOG_TEXT;
+static int log_over_status; /* a status line may be on the terminal */
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
@@ -126,9 +127,19 @@ zp_log(enum zp_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (log_over_status)
+		fputs("\r\033[K", stderr); /* the status line comes back */
 	if (log_format == ZP_LOG_JSON)
 		emit_json(level, msg);
 	else
 		fprintf(
 		    stderr, "%s: %s: %s\n", log_prog, level_names[level], msg);
+}
+
+/* zp_log_status_line tells the log that a status line may be on the
+ * terminal, so that each line first clears it. */
+void
+zp_log_status_line(int on)
+{
+	log_over_status = on;
 }

@@ -36,6 +36,13 @@ int zp_log_parse_format(const char *s, enum zp_log_format *out);
  */
 int zp_log_opt(const char *name, const char *value);
 
+/*
+ * zp_log_status_line(1) says a status line (a progress report ending in
+ * no newline) may be on stderr, a terminal: each log line then first
+ * clears it, and the tool redraws it.  0 turns that off.
+ */
+void zp_log_status_line(int on);
+
 /* zp_log writes one line at level if the threshold lets it through. */
 void zp_log(enum zp_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
