@@ -10,7 +10,8 @@
  *   reverse.c    p~ tokens back to their originals
  *   rules.c      the rules loader, jsonpath.c the JSONPath engine,
  *   schema.c     the responseSchema filter, transform.c the transforms,
- *   bulk.c       CSV and NDJSON files, builtin.c the built-in rules
+ *   bulk.c       CSV and NDJSON files (bulkcli.c: the --bulk mode),
+ *   builtin.c    the built-in rules
  */
 #ifndef ZP_SANITIZE_TOOL_H
 #define ZP_SANITIZE_TOOL_H
@@ -94,6 +95,13 @@ int sanitize_load_rules(
 int sanitize_run(const struct sanitize_options *o,
     const struct sanitize_rules *rules, const struct zp_pseudo *p,
     const struct sanitize_secrets *s);
+
+/*
+ * sanitize_bulk_command runs --bulk: every input file (none: stdin)
+ * through the columnar rules to stdout; returns the exit status.
+ */
+int sanitize_bulk_command(
+    const struct sanitize_options *o, const struct zp_pseudo *p);
 
 /*
  * sanitize_reverse copies --in to --out with every p~ token it can
