@@ -23,7 +23,7 @@ PKGS = libzmq openssl libcurl libmicrohttpd yaml-0.1 libpcre2-8
 
 CFLAGS   ?= -O2 -g
 ZP_CFLAGS = -std=c11 -Wall -Wextra -Werror -MMD -MP \
-            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Isim -Ifetch \
+            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Isim -Ifetch -Imatch \
             -Isanitize \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ZP_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
