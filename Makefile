@@ -134,6 +134,7 @@ bench: deps
 	@sh tests/bench/sim.sh build
 	@sh tests/bench/fetch.sh build
 	@sh tests/bench/sanitize.sh build
+	@sh tests/bench/match.sh build
 
 fuzz:
 	@sh mk/deps.sh $(FUZZ_DEBS)

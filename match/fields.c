@@ -6,6 +6,8 @@
  */
 #include "fields.h"
 
+#include "index.h"
+
 #include <string.h>
 
 #define USERS 1
@@ -159,4 +161,19 @@ match_fields_visit(const char *endpoint, const struct zp_json *body,
 			return rc;
 	}
 	return 0;
+}
+
+/* match_json_str returns member key of o as a string, or {NULL, 0}. */
+struct match_str
+match_json_str(const struct zp_json *o, const char *key)
+{
+	const struct zp_json *v = zp_json_get(o, key);
+	struct match_str s = {NULL, 0};
+
+	if (v != NULL &&
+	    (v->type == ZP_JSON_STRING || v->type == ZP_JSON_NUMBER)) {
+		s.s = v->u.s;
+		s.n = v->n;
+	}
+	return s;
 }

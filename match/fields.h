@@ -38,6 +38,17 @@ const struct match_field *match_fields(size_t *n);
  * "name". */
 const char *match_kind_name(enum match_kind k);
 
+/* A string that need not be NUL-terminated: index.h's, repeated here so
+ * that this table stands alone.  (Same layout.) */
+struct match_str;
+
+/*
+ * match_json_str returns member key of object o as a string (a JSON
+ * string's bytes or a number's text), or {NULL, 0} when it is absent or
+ * of another type.  Borrows o.
+ */
+struct match_str match_json_str(const struct zp_json *o, const char *key);
+
 /*
  * match_fields_visit calls fn for every non-empty string or number that
  * a field of endpoint holds in body (the page's parsed JSON): with the
