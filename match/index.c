@@ -6,8 +6,10 @@
 #include "index.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "error.h"
 #include "json.h"
@@ -18,8 +20,16 @@ struct slot {
 	const char *key;
 	void *val;
 	uint32_t hash; /* the low half of the key's hash */
-	uint32_t len : 31; /* keys are at most MATCH_MAX_IDENTITY bytes */
+	uint32_t len : 30; /* keys are at most MATCH_MAX_IDENTITY bytes */
 	uint32_t conflict : 1; /* claimed by two persons: maps to none */
+	uint32_t multi : 1; /* val is a struct claim list: persons whose
+			       validity windows do not overlap */
+};
+
+/* One of several claims on a key, each in its own validity window. */
+struct claim {
+	const struct match_person *p;
+	struct claim *next;
 };
 
 /* A hash table; cap is zero or a power of two, at most 70% full. */
@@ -37,6 +47,7 @@ struct match_index {
 	struct table pmi; /* PMI -> struct match_user */
 	struct table alias; /* domain alias -> canonical domain (char *) */
 	int ignore_dots;
+	char day[11]; /* "as of" for validity windows; "": today */
 	int frozen; /* identities were added: options are fixed */
 	size_t conflicts;
 	struct zp_arena mem; /* keys, users and their e-mail lists */
@@ -503,9 +514,78 @@ match_index_add_domain_alias(
 	return 0;
 }
 
+/* overlap tells whether the validity windows of a and b share a day
+ * (a missing bound is open). */
+static int
+overlap(const struct match_person *a, const struct match_person *b)
+{
+	if (a->valid_from != NULL && b->valid_to != NULL &&
+	    strncmp(a->valid_from, b->valid_to, 10) > 0)
+		return 0;
+	if (b->valid_from != NULL && a->valid_to != NULL &&
+	    strncmp(b->valid_from, a->valid_to, 10) > 0)
+		return 0;
+	return 1;
+}
+
+/* add_claim adds p to the claims of slot s, making it a list if need
+ * be.  0 or ZP_ENOMEM. */
+static int
+add_claim(struct match_index *x, struct slot *s, const struct match_person *p)
+{
+	struct claim *c = zp_arena_alloc(&x->mem, sizeof(*c)), *first;
+
+	if (c == NULL)
+		return ZP_ENOMEM;
+	if (!s->multi) {
+		if ((first = zp_arena_alloc(&x->mem, sizeof(*first))) == NULL)
+			return ZP_ENOMEM;
+		first->p = s->val;
+		first->next = NULL;
+		s->val = first;
+		s->multi = 1;
+	}
+	c->p = p;
+	c->next = s->val;
+	s->val = c;
+	return 0;
+}
+
+/* rival finds a claim of s by another person whose window overlaps p's,
+ * or NULL. */
+static const struct match_person *
+rival(const struct slot *s, const struct match_person *p)
+{
+	const struct claim *c;
+	const struct match_person *q = s->val;
+
+	if (!s->multi)
+		return strcmp(q->id, p->id) != 0 && overlap(q, p) ? q : NULL;
+	for (c = s->val; c != NULL; c = c->next)
+		if (strcmp(c->p->id, p->id) != 0 && overlap(c->p, p))
+			return c->p;
+	return NULL;
+}
+
+/* oldest is the first person that claimed slot s. */
+static const struct match_person *
+oldest(const struct slot *s)
+{
+	const struct claim *c = s->val;
+
+	if (!s->multi)
+		return s->val;
+	while (c->next != NULL)
+		c = c->next;
+	return c->p;
+}
+
 /*
- * claim maps key c (of kind what, for messages) to person p, unless a
- * different person claimed it first: then both lose.  0 or ZP_ENOMEM.
+ * claim maps key c (of kind what, for messages) to person p.  Another
+ * person's claim whose validity window overlaps p's makes a conflict:
+ * then neither wins.  Claims in windows that do not overlap (an address
+ * handed on from one person to the next) are all kept, and a lookup
+ * takes the one valid on the index's day.  0 or ZP_ENOMEM.
  */
 static int
 claim(struct match_index *x, struct table *t, const char *what,
@@ -521,12 +601,21 @@ claim(struct match_index *x, struct table *t, const char *what,
 		s->val = (void *)p;
 		return 0;
 	}
-	first = s->val;
-	if (strcmp(first->id, p->id) == 0)
-		return 0;
-	if (!s->conflict)
+	if (s->conflict) {
+		/* Reported against the first claimant, as every later one. */
+		first = oldest(s);
+		if (strcmp(first->id, p->id) == 0)
+			return 0;
+	} else if ((first = rival(s, p)) == NULL) {
+		if (!s->multi &&
+		    strcmp(((const struct match_person *)s->val)->id, p->id) ==
+			0)
+			return 0; /* another record of the same person */
+		return add_claim(x, s, p);
+	} else {
 		x->conflicts++;
-	s->conflict = 1;
+		s->conflict = 1;
+	}
 	zp_error("%s:%lu: %s %s claimed by %s (%s:%lu) and %s: neither wins",
 	    p->file, p->line, what, s->key, first->id, first->file,
 	    first->line, p->id);
@@ -691,17 +780,91 @@ match_index_add_user(struct match_index *x, struct match_str id,
 
 /* --- lookups ---------------------------------------------------------- */
 
-/* result turns slot s into a lookup result and *out. */
+/* valid_on tells whether person record p is valid on day (YYYY-MM-DD). */
 static int
-result(const struct slot *s, const void **out)
+valid_on(const struct match_person *p, const char *day)
 {
+	return (p->valid_from == NULL ||
+		   strncmp(p->valid_from, day, 10) <= 0) &&
+	    (p->valid_to == NULL || strncmp(day, p->valid_to, 10) <= 0);
+}
+
+/* today writes the UTC date into out[11]. */
+static void
+today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/*
+ * result turns slot s into a lookup result and *out: the claim valid on
+ * the index's day (today when none was set).  A person record with a
+ * validity window is found only within it.
+ */
+static int
+result(const struct match_index *x, const struct slot *s, const void **out)
+{
+	const struct claim *c;
+	char day[11];
+
 	*out = NULL;
 	if (s == NULL)
 		return ZP_ENOTFOUND;
 	if (s->conflict)
 		return MATCH_CONFLICT;
-	*out = s->val;
+	if (s->val == NULL)
+		return ZP_ENOTFOUND;
+	if (x->day[0] != '\0')
+		memcpy(day, x->day, sizeof(day));
+	else
+		today(day);
+	if (!s->multi) {
+		*out = s->val;
+		return 0;
+	}
+	for (c = s->val; c != NULL; c = c->next)
+		if (valid_on(c->p, day)) {
+			*out = c->p;
+			return 0;
+		}
+	return ZP_ENOTFOUND;
+}
+
+/* person_result is result for the roster tables: a single record is
+ * found only within its validity window. */
+static int
+person_result(
+    const struct match_index *x, const struct slot *s, const void **out)
+{
+	char day[11];
+	int rc = result(x, s, out);
+
+	if (rc != 0 || s->multi)
+		return rc;
+	if (x->day[0] != '\0')
+		memcpy(day, x->day, sizeof(day));
+	else
+		today(day);
+	if (!valid_on(*out, day)) {
+		*out = NULL;
+		return ZP_ENOTFOUND;
+	}
 	return 0;
+}
+
+/* match_index_set_day sets the day lookups are made as of (YYYY-MM-DD,
+ * or NULL / "" for today). */
+void
+match_index_set_day(struct match_index *x, const char *day)
+{
+	if (day == NULL || strlen(day) < 10)
+		x->day[0] = '\0';
+	else
+		snprintf(x->day, sizeof(x->day), "%.10s", day);
 }
 
 /* by_email looks up a canonical e-mail in the roster. */
@@ -714,19 +877,22 @@ by_email(const struct match_index *x, const char *v, size_t n,
 	*out = NULL;
 	if (v == NULL || canon_email(x, v, n, &c) != 0)
 		return ZP_ENOTFOUND;
-	return result(get(&x->email, c.s, c.n), (const void **)out);
+	return person_result(x, get(&x->email, c.s, c.n), (const void **)out);
 }
 
-/* by_id looks up the canonical id of v in table t. */
+/* by_id looks up the canonical id of v in table t (of persons, whose
+ * windows count, when persons is set). */
 static int
-by_id(const struct table *t, const char *v, size_t n, const void **out)
+by_id(const struct match_index *x, const struct table *t, int persons,
+    const char *v, size_t n, const void **out)
 {
 	struct canon c;
 
 	*out = NULL;
 	if (v == NULL || canon_id(v, n, &c) != 0)
 		return ZP_ENOTFOUND;
-	return result(get(t, c.s, c.n), out);
+	return persons ? person_result(x, get(t, c.s, c.n), out)
+		       : result(x, get(t, c.s, c.n), out);
 }
 
 int
@@ -740,28 +906,28 @@ int
 match_index_employee(const struct match_index *x, const char *v, size_t n,
     const struct match_person **out)
 {
-	return by_id(&x->empid, v, n, (const void **)out);
+	return by_id(x, &x->empid, 1, v, n, (const void **)out);
 }
 
 int
 match_index_person(const struct match_index *x, const char *v, size_t n,
     const struct match_person **out)
 {
-	return by_id(&x->person, v, n, (const void **)out);
+	return by_id(x, &x->person, 0, v, n, (const void **)out);
 }
 
 int
 match_index_user(const struct match_index *x, const char *v, size_t n,
     const struct match_user **out)
 {
-	return by_id(&x->user, v, n, (const void **)out);
+	return by_id(x, &x->user, 0, v, n, (const void **)out);
 }
 
 int
 match_index_pmi(const struct match_index *x, const char *v, size_t n,
     const struct match_user **out)
 {
-	return by_id(&x->pmi, v, n, (const void **)out);
+	return by_id(x, &x->pmi, 0, v, n, (const void **)out);
 }
 
 /* via_emails resolves the canonical e-mails of u to one person. */
@@ -778,7 +944,8 @@ via_emails(const struct match_index *x, const struct match_user *u,
 		const struct slot *s =
 		    get(&x->email, u->emails[i], strlen(u->emails[i]));
 
-		if ((rc = result(s, (const void **)&p)) == MATCH_CONFLICT)
+		if ((rc = person_result(x, s, (const void **)&p)) ==
+		    MATCH_CONFLICT)
 			return rc;
 		if (rc != 0)
 			continue;
@@ -803,7 +970,7 @@ match_index_user_person(const struct match_index *x, const char *v, size_t n,
 	if (rc == 0 && (rc = via_emails(x, u, out)) == 0)
 		how = MATCH_VIA_EMAIL;
 	else if (rc == ZP_ENOTFOUND && u != NULL && u->employee_id != NULL) {
-		rc = result(
+		rc = person_result(x,
 		    get(&x->empid, u->employee_id, strlen(u->employee_id)),
 		    (const void **)out);
 		how = rc == 0 ? MATCH_VIA_EMPLOYEE_ID : MATCH_VIA_NONE;

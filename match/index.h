@@ -177,6 +177,16 @@ int match_index_pmi(const struct match_index *x, const char *v, size_t n,
 int match_index_user_person(const struct match_index *x, const char *v,
     size_t n, const struct match_person **out, enum match_via *via);
 
+/*
+ * match_index_set_day sets the day (YYYY-MM-DD; NULL or "": today) the
+ * lookups below are made as of.  A roster record with valid_from or
+ * valid_to is found only on the days of its window, and an e-mail or
+ * employee id handed from one person to another (windows that do not
+ * overlap) resolves to the one valid that day; claims whose windows
+ * overlap are a conflict.  Not for concurrent lookups while it changes.
+ */
+void match_index_set_day(struct match_index *x, const char *day);
+
 /* match_index_stats fills st with the index's counts and memory. */
 void match_index_stats(
     const struct match_index *x, struct match_index_stats *st);

@@ -69,7 +69,7 @@ main(int argc, char **argv)
 	    st.people, st.emails, st.conflicts, r->rejected);
 	status = o.canonical_roster ? match_write_canonical(x, r)
 				    : match_run(&o, x, extra);
-	if (status == 0 && r->rejected > 0)
+	if (status == 0 && (r->rejected > 0 || st.conflicts > 0))
 		status = ZP_EXIT_REJECTED;
 out:
 	match_extra_free(&extra);

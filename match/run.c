@@ -309,6 +309,7 @@ report(const struct run *r)
 /* A page being annotated. */
 struct page {
 	struct run *r;
+	const char *at; /* the envelope's time, or NULL */
 	struct tally *t;
 	struct zp_jw w;
 	struct zp_arena seen_keys; /* values already written */
@@ -341,6 +342,32 @@ already(struct page *pg, const char *v, size_t n)
 	return 0;
 }
 
+/*
+ * set_day makes the index resolve as of the record's day: a
+ * participant's join_time, a meeting's start_time, else the envelope's
+ * time (for a member of the directory, always that), so that roster
+ * records resolve within their validity windows.
+ */
+static void
+set_day(
+    struct page *pg, const struct match_field *f, const struct zp_json *item)
+{
+	static const char *const keys[] = {"join_time", "start_time", NULL};
+	const struct zp_json *v;
+	char day[11];
+	size_t i;
+
+	for (i = 0; !f->directory && keys[i] != NULL; i++) {
+		v = zp_json_get(item, keys[i]);
+		if (v != NULL && v->type == ZP_JSON_STRING && v->n >= 10) {
+			snprintf(day, sizeof(day), "%.10s", v->u.s);
+			match_index_set_day(pg->r->x, day);
+			return;
+		}
+	}
+	match_index_set_day(pg->r->x, pg->at);
+}
+
 /* one_identity resolves and writes one identity of a page. */
 static int
 one_identity(void *arg, const struct match_field *f,
@@ -353,6 +380,7 @@ one_identity(void *arg, const struct match_field *f,
 	    memchr(value->u.s, '\0', value->n) != NULL ||
 	    already(pg, value->u.s, value->n))
 		return 0;
+	set_day(pg, f, item);
 	resolve(pg->r, f->kind, value->u.s, value->n, &res);
 	if (res.person == NULL && strcmp(res.via, "ignored") != 0)
 		sibling(pg->r, f, item, &res);
@@ -458,6 +486,7 @@ annotate(struct run *r)
 		add_users(r, body);
 	memset(&pg, 0, sizeof(pg));
 	pg.r = r;
+	pg.at = e->at;
 	pg.t = tally_of(r, e->endpoint);
 	zp_buf_reset(&r->ids);
 	zp_jw_init(&pg.w, &r->ids);

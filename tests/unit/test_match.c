@@ -667,3 +667,43 @@ TEST(match_index_scale)
 	zp_buf_release(&err);
 	zp_buf_release(&k);
 }
+
+TEST(match_index_validity_windows)
+{
+	static const char csv[] = "id,email,employee_id,valid_from,valid_to\n"
+				  "a,box@x.com,E1,2025-01-01,2026-06-30\n"
+				  "b,box@x.com,E1,2026-07-01,\n"
+				  "c,old@x.com,,,2026-03-31\n";
+	struct zp_buf err = ZP_BUF_INIT;
+	struct match_roster *r;
+	struct match_index *x = NULL;
+	const struct match_person *p;
+	struct match_index_stats st;
+	int rc;
+
+	r = load("v.csv", csv, MATCH_ROSTER_CSV, &rc, &err);
+	CHECK_INT(rc, 0);
+	CHECK_INT(match_index_new(&x), 0);
+	CHECK_INT(match_index_add_roster(x, r), 0);
+	match_index_stats(x, &st);
+	CHECK_INT(st.conflicts, 0);
+	match_index_set_day(x, "2026-05-04");
+	CHECK_INT(match_index_email(x, "box@x.com", 9, &p), 0);
+	CHECK(p != NULL && strcmp(p->id, "a") == 0);
+	CHECK_INT(match_index_employee(x, "E1", 2, &p), 0);
+	CHECK(p != NULL && strcmp(p->id, "a") == 0);
+	CHECK_INT(match_index_email(x, "old@x.com", 9, &p), ZP_ENOTFOUND);
+	match_index_set_day(x, "2026-02-02");
+	CHECK_INT(match_index_email(x, "old@x.com", 9, &p), 0);
+	CHECK(p != NULL && strcmp(p->id, "c") == 0);
+	match_index_set_day(x, "2026-09-14T10:00:00Z");
+	CHECK_INT(match_index_email(x, "box@x.com", 9, &p), 0);
+	CHECK(p != NULL && strcmp(p->id, "b") == 0);
+	CHECK_INT(match_index_email(x, "old@x.com", 9, &p), ZP_ENOTFOUND);
+	CHECK(p == NULL);
+	match_index_set_day(x, "2024-12-31");
+	CHECK_INT(match_index_email(x, "box@x.com", 9, &p), ZP_ENOTFOUND);
+	match_index_free(&x);
+	match_roster_free(&r);
+	zp_buf_release(&err);
+}
