@@ -93,7 +93,7 @@ struct crawl {
 	struct fetch_limiter *lim;
 	struct zp_http_multi *multi;
 	struct zp_http *auth_http;
-	struct fetch_keys *seen;
+	struct zp_keys *seen;
 	struct queue ready[FETCH_NCAT];
 	struct queue later;
 	struct flight *flights;
@@ -237,9 +237,9 @@ seen_before(struct crawl *c, const char *account, const char *path)
 	zp_buf_reset(&c->key);
 	if (zp_buf_printf(&c->key, "%s\t%s", account, path) != 0)
 		return ZP_ENOMEM;
-	if (fetch_keys_get(c->seen, c->key.data) >= 0)
+	if (zp_keys_get(c->seen, c->key.data) >= 0)
 		return 1;
-	return fetch_keys_put(c->seen, c->key.data, 0);
+	return zp_keys_put(c->seen, c->key.data, 0);
 }
 
 /* add_task is the plan's callback: a task for the account being added,
@@ -1093,7 +1093,7 @@ start(struct crawl *c, int resume)
 	    (rc = zp_http_multi_new(&c->multi, (size_t)c->cfg->concurrency)) !=
 		0 ||
 	    (rc = zp_http_new(&c->auth_http)) != 0 ||
-	    (rc = fetch_keys_new(&c->seen)) != 0)
+	    (rc = zp_keys_new(&c->seen)) != 0)
 		return rc;
 	if (resume) {
 		c->journal_adds = 0;
@@ -1180,7 +1180,7 @@ cleanup(struct crawl *c)
 	free(c->flights);
 	fetch_limiter_free(&c->lim);
 	zp_http_free(&c->auth_http);
-	fetch_keys_free(&c->seen);
+	zp_keys_free(&c->seen);
 	zp_json_parser_release(&c->parser);
 	zp_arena_release(&c->arena);
 	zp_buf_release(&c->env);

@@ -25,7 +25,6 @@
 #include "error.h"
 #include "fetch.h"
 #include "file.h"
-#include "keys.h"
 #include "log.h"
 #include "transport.h"
 

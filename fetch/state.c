@@ -66,7 +66,7 @@ struct fetch_state {
 	unsigned streams;
 	struct jtask *tasks;
 	size_t n_tasks, cap_tasks;
-	struct fetch_keys *index; /* "account\tpath" -> task */
+	struct zp_keys *index; /* "account\tpath" -> task */
 };
 
 /* --- files ----------------------------------------------------------- */
@@ -244,7 +244,7 @@ journal_add(struct fetch_state *s, char *account, char *path, int kind)
 	int rc;
 
 	if ((rc = key_of(&key, account, path)) == 0 &&
-	    fetch_keys_get(s->index, key.data) >= 0)
+	    zp_keys_get(s->index, key.data) >= 0)
 		rc = 1; /* added twice: once is enough */
 	if (rc == 0 && s->n_tasks == s->cap_tasks) {
 		s->cap_tasks = s->cap_tasks ? s->cap_tasks * 2 : 1024;
@@ -255,7 +255,7 @@ journal_add(struct fetch_state *s, char *account, char *path, int kind)
 			s->tasks = t;
 	}
 	if (rc == 0)
-		rc = fetch_keys_put(s->index, key.data, (long)s->n_tasks);
+		rc = zp_keys_put(s->index, key.data, (long)s->n_tasks);
 	zp_buf_release(&key);
 	if (rc != 0) {
 		free(account);
@@ -274,7 +274,7 @@ journal_done(struct fetch_state *s, char *account, char *path)
 	long i = -1;
 
 	if (key_of(&key, account, path) == 0)
-		i = fetch_keys_get(s->index, key.data);
+		i = zp_keys_get(s->index, key.data);
 	if (i >= 0)
 		s->tasks[i].done = 1;
 	zp_buf_release(&key);
@@ -415,7 +415,7 @@ fetch_state_open(
 	s->fd = -1;
 	s->path = strdup(path);
 	s->journal_path = malloc(strlen(path) + sizeof(".journal"));
-	rc = fetch_keys_new(&s->index);
+	rc = zp_keys_new(&s->index);
 	if (s->path == NULL || s->journal_path == NULL || rc != 0) {
 		fetch_state_free(&s);
 		return ZP_ENOMEM;
@@ -445,7 +445,7 @@ fetch_state_free(struct fetch_state **sp)
 		free(s->tasks[i].path);
 	}
 	free(s->tasks);
-	fetch_keys_free(&s->index);
+	zp_keys_free(&s->index);
 	free(s->marks);
 	free(s->path);
 	free(s->journal_path);

@@ -30,6 +30,7 @@
 #include "fields.h"
 #include "file.h"
 #include "json.h"
+#include "keys.h"
 #include "log.h"
 #include "tool.h"
 
@@ -63,6 +64,7 @@ struct run {
 	size_t n_tally;
 	struct miss *miss;
 	size_t n_miss, cap_miss;
+	struct zp_keys *missed; /* "kind\tvalue" -> index in miss */
 	unsigned long pages;
 };
 
@@ -220,21 +222,21 @@ tally_of(struct run *r, const char *e)
 	return &r->tally[r->n_tally++];
 }
 
-/* note_miss counts one unmatched identity (linear search is fine for the
- * few hundred distinct misses a run has; a hash would do for more). */
+/* note_miss counts one unmatched identity. */
 static void
 note_miss(
     struct run *r, enum match_kind k, const char *v, size_t n, int internal)
 {
 	struct miss *m;
-	size_t i;
+	long i;
 
-	for (i = 0; i < r->n_miss; i++)
-		if (r->miss[i].kind == k && strlen(r->miss[i].value) == n &&
-		    memcmp(r->miss[i].value, v, n) == 0) {
-			r->miss[i].count++;
-			return;
-		}
+	zp_buf_reset(&r->tmp);
+	if (zp_buf_printf(&r->tmp, "%d\t%.*s", (int)k, (int)n, v) != 0)
+		return;
+	if ((i = zp_keys_get(r->missed, r->tmp.data)) >= 0) {
+		r->miss[i].count++;
+		return;
+	}
 	if (r->n_miss == r->cap_miss) {
 		r->cap_miss = r->cap_miss ? r->cap_miss * 2 : 256;
 		m = realloc(r->miss, r->cap_miss * sizeof(*m));
@@ -243,8 +245,11 @@ note_miss(
 		r->miss = m;
 	}
 	m = &r->miss[r->n_miss];
-	if ((m->value = strndup(v, n)) == NULL)
+	if ((m->value = strndup(v, n)) == NULL ||
+	    zp_keys_put(r->missed, r->tmp.data, (long)r->n_miss) != 0) {
+		free(m->value);
 		return;
+	}
 	m->kind = k;
 	m->internal = internal;
 	m->count = 1;
@@ -524,9 +529,12 @@ match_run(const struct match_options *o, struct match_index *x,
 	r.x = x;
 	r.extra = extra;
 	zp_json_parser_init(&r.parser, &r.arena);
-	if ((rc = zp_stage_open(&r.st, &o->stage, &why)) != 0) {
+	if ((rc = zp_keys_new(&r.missed)) != 0 ||
+	    (rc = zp_stage_open(&r.st, &o->stage, &why)) != 0) {
 		zp_error("%s", why.len ? why.data : zp_strerror(rc));
 		zp_buf_release(&why);
+		zp_keys_free(&r.missed);
+		zp_json_parser_release(&r.parser);
 		return zp_exit_code(rc);
 	}
 	zp_buf_release(&why);
@@ -548,6 +556,7 @@ match_run(const struct match_options *o, struct match_index *x,
 	for (i = 0; i < r.n_miss; i++)
 		free(r.miss[i].value);
 	free(r.miss);
+	zp_keys_free(&r.missed);
 	zp_json_parser_release(&r.parser);
 	zp_arena_release(&r.arena);
 	zp_buf_release(&r.msg);

@@ -319,24 +319,24 @@ TEST(fetch_limiter_pause_and_headers)
 
 /* --- keys -------------------------------------------------------------- */
 
-TEST(fetch_keys_grow)
+TEST(keys_grow)
 {
-	struct fetch_keys *k = NULL;
+	struct zp_keys *k = NULL;
 	char key[32];
 	long i;
 
-	CHECK_INT(fetch_keys_new(&k), 0);
+	CHECK_INT(zp_keys_new(&k), 0);
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "acme\t/p/%ld", i);
-		CHECK_INT(fetch_keys_put(k, key, i), 0);
+		CHECK_INT(zp_keys_put(k, key, i), 0);
 	}
-	CHECK_INT(fetch_keys_count(k), 5000);
-	CHECK_INT(fetch_keys_get(k, "acme\t/p/4321"), 4321);
-	CHECK_INT(fetch_keys_get(k, "acme\t/p/5000"), -1);
-	CHECK_INT(fetch_keys_put(k, "acme\t/p/7", 70), 0);
-	CHECK_INT(fetch_keys_get(k, "acme\t/p/7"), 70);
-	CHECK_INT(fetch_keys_count(k), 5000);
-	fetch_keys_free(&k);
+	CHECK_INT(zp_keys_count(k), 5000);
+	CHECK_INT(zp_keys_get(k, "acme\t/p/4321"), 4321);
+	CHECK_INT(zp_keys_get(k, "acme\t/p/5000"), -1);
+	CHECK_INT(zp_keys_put(k, "acme\t/p/7", 70), 0);
+	CHECK_INT(zp_keys_get(k, "acme\t/p/7"), 70);
+	CHECK_INT(zp_keys_count(k), 5000);
+	zp_keys_free(&k);
 	CHECK(k == NULL);
 }
 

@@ -14,7 +14,7 @@ struct slot {
 	uint64_t hash;
 };
 
-struct fetch_keys {
+struct zp_keys {
 	struct slot *slots;
 	size_t cap; /* a power of two */
 	size_t n;
@@ -31,11 +31,11 @@ hash_of(const char *s)
 	return h;
 }
 
-/* fetch_keys_new makes an empty set. */
+/* zp_keys_new makes an empty set. */
 int
-fetch_keys_new(struct fetch_keys **out)
+zp_keys_new(struct zp_keys **out)
 {
-	struct fetch_keys *k = calloc(1, sizeof(*k));
+	struct zp_keys *k = calloc(1, sizeof(*k));
 
 	*out = NULL;
 	if (k == NULL)
@@ -49,9 +49,9 @@ fetch_keys_new(struct fetch_keys **out)
 	return 0;
 }
 
-/* fetch_keys_free frees every key and the set. */
+/* zp_keys_free frees every key and the set. */
 void
-fetch_keys_free(struct fetch_keys **kp)
+zp_keys_free(struct zp_keys **kp)
 {
 	size_t i;
 
@@ -66,7 +66,7 @@ fetch_keys_free(struct fetch_keys **kp)
 
 /* find returns the slot of key, or the empty slot where it belongs. */
 static struct slot *
-find(const struct fetch_keys *k, const char *key, uint64_t h)
+find(const struct zp_keys *k, const char *key, uint64_t h)
 {
 	size_t i = (size_t)h & (k->cap - 1);
 
@@ -78,9 +78,9 @@ find(const struct fetch_keys *k, const char *key, uint64_t h)
 
 /* grow doubles the table. */
 static int
-grow(struct fetch_keys *k)
+grow(struct zp_keys *k)
 {
-	struct fetch_keys bigger = {NULL, k->cap * 2, k->n};
+	struct zp_keys bigger = {NULL, k->cap * 2, k->n};
 	size_t i;
 
 	if ((bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots))) == NULL)
@@ -94,18 +94,18 @@ grow(struct fetch_keys *k)
 	return 0;
 }
 
-/* fetch_keys_get returns the value of key, or -1. */
+/* zp_keys_get returns the value of key, or -1. */
 long
-fetch_keys_get(const struct fetch_keys *k, const char *key)
+zp_keys_get(const struct zp_keys *k, const char *key)
 {
 	const struct slot *s = find(k, key, hash_of(key));
 
 	return s->key != NULL ? s->value : -1;
 }
 
-/* fetch_keys_put sets key to value. */
+/* zp_keys_put sets key to value. */
 int
-fetch_keys_put(struct fetch_keys *k, const char *key, long value)
+zp_keys_put(struct zp_keys *k, const char *key, long value)
 {
 	uint64_t h = hash_of(key);
 	struct slot *s;
@@ -123,9 +123,9 @@ fetch_keys_put(struct fetch_keys *k, const char *key, long value)
 	return 0;
 }
 
-/* fetch_keys_count is the number of keys. */
+/* zp_keys_count is the number of keys. */
 size_t
-fetch_keys_count(const struct fetch_keys *k)
+zp_keys_count(const struct zp_keys *k)
 {
 	return k->n;
 }
