@@ -17,14 +17,14 @@ CC       ?= cc
 
 DEBS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libzmq3-dev \
        libjq-dev libssl-dev libyaml-dev libmicrohttpd-dev libpcre2-dev \
-       jq time coreutils curl
+       jq time coreutils curl python3-jsonschema
 FUZZ_DEBS = clang libclang-rt-14-dev
 PKGS = libzmq openssl libcurl libmicrohttpd yaml-0.1 libpcre2-8
 
 CFLAGS   ?= -O2 -g
 ZP_CFLAGS = -std=c11 -Wall -Wextra -Werror -MMD -MP \
             -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Isim -Ifetch -Imatch \
-            -Isanitize \
+            -Isanitize -Iemit \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ZP_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 JQ_LIBS   = -ljq
@@ -92,16 +92,19 @@ $(BUILD)/lib%.a: $$(call tool_obj,$$*)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/bin/zp-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(LIBZP)
+# zp-emit also links zp-match's library (the canonical form of ids).
+TOOL_DEPS_emit = $(BUILD)/libmatch.a
+
+$(BUILD)/bin/zp-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $$(TOOL_DEPS_$$*) $(LIBZP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib$*.a $(LIBZP) $(ZP_LIBS) \
-	    $(JQ_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib$*.a $(TOOL_DEPS_$*) \
+	    $(LIBZP) $(ZP_LIBS) $(JQ_LIBS)
 
 $(UNIT_BIN): $(UNIT_OBJ) $(TOOL_LIBS) $(LIBZP)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(TOOL_LIBS) $(LIBZP) \
-	    $(ZP_LIBS) $(JQ_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) -Wl,--start-group \
+	    $(TOOL_LIBS) -Wl,--end-group $(LIBZP) $(ZP_LIBS) $(JQ_LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBZP)
 	@$(if $(Q),echo "  LD      $@")

@@ -1,0 +1,669 @@
+/*
+ * flush.c - the end of a run (core.h): finish every record, then, one
+ * partition (type, day) at a time, merge the run's records with what
+ * the state saved there, hand the sinks the partition and its changes,
+ * and save it.
+ *
+ * A record of the run meets its saved self by key; a participation also
+ * by any identity it shares with a saved one of the same meeting (a
+ * person matched now who was a pseudonym before, a session whose e-mail
+ * a later page adds).  A saved record whose contents the run leaves as
+ * they were (sources aside) stays byte for byte, so re-running a day
+ * changes nothing and hands the sinks nothing.
+ */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+
+/* One line of a saved partition. */
+struct old {
+	const char *key; /* NUL-terminated copy */
+	const char *line;
+	size_t n;
+	struct zp_json *dom;
+	int used; /* merged into a record of the run, or dropped */
+};
+
+/* One line of the partition being written. */
+struct out {
+	const char *key;
+	size_t off, n; /* in the flush's lines buffer, or: */
+	const char *old; /* the saved line kept as it was */
+	int changed;
+};
+
+/* The flush. */
+struct flush {
+	struct emit_table *t;
+	struct emit_state *s;
+	struct emit_sink **sinks;
+	const struct emit_sink_ops **ops;
+	size_t n_sinks;
+	struct emit_where *where;
+	struct emit_flush_stats *st;
+	struct zp_buf file, lines, joined;
+	struct zp_arena arena;
+	struct zp_json_parser parser;
+	struct old *olds;
+	size_t n_olds, cap_olds;
+	struct out *outs;
+	size_t n_outs, cap_outs;
+	struct emit_line *all, *changed;
+	size_t cap_lines;
+	struct emit_pmap *old_ids; /* (uuid, id) -> old index + 1 */
+	struct emit_pmap *moved; /* (day, key) -> orphans moved out */
+	struct emit_pmap *orphaned; /* (account, key) -> known orphans */
+};
+
+/* --- ordering -------------------------------------------------------- */
+
+/* by_part orders records by type, day, key. */
+static int
+by_part(const void *a, const void *b)
+{
+	const struct emit_rec *x = *(struct emit_rec *const *)a;
+	const struct emit_rec *y = *(struct emit_rec *const *)b;
+	int c;
+
+	if (x->type != y->type)
+		return x->type - y->type;
+	if ((c = strcmp(x->day, y->day)) != 0)
+		return c;
+	return strcmp(x->key, y->key);
+}
+
+/* by_old_key orders saved lines by key. */
+static int
+by_old_key(const void *a, const void *b)
+{
+	return strcmp(((const struct old *)a)->key, ((const struct old *)b)->key);
+}
+
+/* by_out_key orders output lines by key, a changed line last. */
+static int
+by_out_key(const void *a, const void *b)
+{
+	const struct out *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : x->changed - y->changed;
+}
+
+/* --- finishing the run's records ------------------------------------- */
+
+/* finish_type finishes every live record of type ty. */
+static int
+finish_type(struct emit_table *t, enum emit_type ty)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < t->n_recs; i++) {
+		struct emit_rec *r = t->recs[i];
+
+		if (r->dead || r->type != ty)
+			continue;
+		if ((rc = emit_rec_finish(t, r)) == ZP_EINVAL)
+			r->dead = 1; /* nothing names it: never written */
+		else if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* finish_all finishes webinars first (their instances take the host),
+ * then meetings (participations take the day, kind and host), then the
+ * rest. */
+static int
+finish_all(struct emit_table *t)
+{
+	static const enum emit_type order[] = {EMIT_WEBINAR, EMIT_MEETING,
+	    EMIT_USER, EMIT_RECORDING, EMIT_CALL, EMIT_PARTICIPATION};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if ((rc = finish_type(t, order[i])) != 0)
+			return rc;
+	return 0;
+}
+
+/* live_sorted collects the live records sorted by partition and key, a
+ * participation that another of the run now shares its key with merged
+ * into it.  *out is the caller's to free. */
+static int
+live_sorted(struct emit_table *t, struct emit_rec ***out, size_t *n)
+{
+	struct emit_rec **v = malloc((t->n_recs + 1) * sizeof(*v));
+	size_t i, k = 0;
+	int rc;
+
+	if (v == NULL)
+		return ZP_ENOMEM;
+	for (i = 0; i < t->n_recs; i++)
+		if (!t->recs[i]->dead)
+			v[k++] = t->recs[i];
+	qsort(v, k, sizeof(*v), by_part);
+	for (i = 1; i < k; i++) {
+		if (v[i - 1]->dead || by_part(&v[i - 1], &v[i]) != 0)
+			continue;
+		if ((rc = emit_rec_merge(t, v[i], v[i - 1])) != 0 ||
+		    (rc = emit_rec_finish(t, v[i])) != 0) {
+			free(v);
+			return rc;
+		}
+	}
+	for (i = 0, *n = 0; i < k; i++)
+		if (!v[i]->dead)
+			v[(*n)++] = v[i];
+	*out = v;
+	return 0;
+}
+
+/* --- the saved partition --------------------------------------------- */
+
+/* old_add notes one saved line. */
+static int
+old_add(struct flush *f, const char *line, size_t n)
+{
+	struct zp_json *dom;
+	const struct zp_json *k;
+	struct old *o;
+	char *key;
+
+	if (zp_json_parse(&f->parser, line, n, &dom) != 0 ||
+	    (k = zp_json_get(dom, "key")) == NULL || k->type != ZP_JSON_STRING)
+		return 0; /* not ours: dropped when the partition is written */
+	if (f->n_olds == f->cap_olds) {
+		size_t cap = f->cap_olds ? f->cap_olds * 2 : 256;
+
+		if ((o = realloc(f->olds, cap * sizeof(*o))) == NULL)
+			return ZP_ENOMEM;
+		f->olds = o;
+		f->cap_olds = cap;
+	}
+	if ((key = zp_arena_memdup(&f->arena, k->u.s, k->n + 1)) == NULL)
+		return ZP_ENOMEM;
+	key[k->n] = '\0';
+	o = &f->olds[f->n_olds++];
+	o->key = key;
+	o->line = line;
+	o->n = n;
+	o->dom = dom;
+	o->used = 0;
+	return 0;
+}
+
+/* old_index maps each saved participation's identities to it. */
+static int
+old_index(struct flush *f)
+{
+	size_t i, k;
+
+	emit_pmap_free(&f->old_ids);
+	for (i = 0; i < f->n_olds; i++) {
+		const struct zp_json *ids = zp_json_get(f->olds[i].dom, "ids");
+		const char *uuid = emit_intern_json(
+		    f->t, zp_json_get(f->olds[i].dom, "meeting_uuid"));
+
+		if (uuid == NULL || ids == NULL || ids->type != ZP_JSON_ARRAY)
+			continue;
+		for (k = 0; k < ids->n; k++) {
+			const char *id = emit_intern_json(f->t, &ids->u.items[k]);
+
+			if (id != NULL &&
+			    emit_pmap_put(&f->old_ids, uuid, id,
+				(void *)(uintptr_t)(i + 1)) != 0)
+				return ZP_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* load_olds reads and indexes the saved partition (type, day). */
+static int
+load_olds(struct flush *f, enum emit_type ty, const char *day)
+{
+	const char *line, *nl, *end;
+	int rc;
+
+	f->n_olds = 0;
+	zp_arena_reset(&f->arena);
+	if ((rc = emit_state_load_part(f->s, ty, day, &f->file)) != 0)
+		return rc;
+	end = f->file.data + f->file.len;
+	for (line = f->file.data; f->file.len > 0 && line < end; line = nl + 1) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		if (nl > line && (rc = old_add(f, line, (size_t)(nl - line))))
+			return rc;
+	}
+	if (f->n_olds > 1)
+		qsort(f->olds, f->n_olds, sizeof(*f->olds), by_old_key);
+	return ty == EMIT_PARTICIPATION ? old_index(f) : 0;
+}
+
+/* old_by_key finds the saved line of key, or NULL. */
+static struct old *
+old_by_key(struct flush *f, const char *key)
+{
+	struct old probe = {.key = key};
+
+	return f->n_olds == 0 ? NULL
+			      : bsearch(&probe, f->olds, f->n_olds,
+				    sizeof(*f->olds), by_old_key);
+}
+
+/* --- merging one record ---------------------------------------------- */
+
+/* out_add appends an output line. */
+static int
+out_add(struct flush *f, const char *key, size_t off, size_t n,
+    const char *old, int changed)
+{
+	struct out *o;
+
+	if (f->n_outs == f->cap_outs) {
+		size_t cap = f->cap_outs ? f->cap_outs * 2 : 1024;
+
+		if ((o = realloc(f->outs, cap * sizeof(*o))) == NULL)
+			return ZP_ENOMEM;
+		f->outs = o;
+		f->cap_outs = cap;
+	}
+	o = &f->outs[f->n_outs++];
+	o->key = key;
+	o->off = off;
+	o->n = n;
+	o->old = old;
+	o->changed = changed;
+	return 0;
+}
+
+/* content is the part of a line before its "sources", the last field. */
+static size_t
+content(const char *line, size_t n)
+{
+	static const char pat[] = ",\"sources\":[";
+	size_t k = sizeof(pat) - 1, i;
+
+	for (i = n >= k ? n - k + 1 : 0; i-- > 0;)
+		if (memcmp(line + i, pat, k) == 0)
+			return i;
+	return n;
+}
+
+/* absorb_olds merges every saved line that r is into r; returns how
+ * many, the last in *last. */
+static int
+absorb_olds(struct flush *f, struct emit_rec *r, int *count, struct old **last)
+{
+	struct old *o = old_by_key(f, r->key), *cand[EMIT_MAX_IDS + 1];
+	size_t i, n = 0;
+	int rc;
+
+	if (o != NULL && !o->used)
+		cand[n++] = o;
+	for (i = 0; r->type == EMIT_PARTICIPATION && i < r->n_ids; i++) {
+		uintptr_t k = (uintptr_t)emit_pmap_get(
+		    f->old_ids, r->v[FP_MEETING_UUID], r->ids[i]);
+
+		if (k != 0 && !f->olds[k - 1].used && &f->olds[k - 1] != o)
+			cand[n++] = &f->olds[k - 1];
+	}
+	*count = 0;
+	for (i = 0; i < n; i++) {
+		if (cand[i]->used)
+			continue;
+		if ((rc = emit_rec_absorb(f->t, r, cand[i]->dom)) != 0)
+			return rc;
+		cand[i]->used = 1;
+		(*count)++;
+		*last = cand[i];
+	}
+	return *count > 0 ? emit_rec_finish(f->t, r) : 0;
+}
+
+/* orphan_note remembers a participation whose meeting is unknown. */
+static int
+orphan_note(struct flush *f, const struct emit_rec *r)
+{
+	const struct emit_minfo *mi;
+	const char *key;
+
+	if (r->type != EMIT_PARTICIPATION)
+		return 0;
+	mi = emit_pmap_get(f->t->minfo, r->account, r->v[FP_MEETING_UUID]);
+	if (mi != NULL && mi->day[0] != '\0')
+		return 0;
+	if ((key = emit_intern(f->t, r->key, strlen(r->key))) == NULL)
+		return ZP_ENOMEM;
+	if (emit_pmap_get(f->orphaned, r->account, key) != NULL)
+		return 0;
+	if (emit_pmap_put(&f->orphaned, r->account, key, (void *)r) != 0)
+		return ZP_ENOMEM;
+	return emit_state_add_orphan(
+	    f->s, r->account, r->v[FP_MEETING_UUID], key, r->day);
+}
+
+/* merge_one merges record r with the saved partition and adds its
+ * output line. */
+static int
+merge_one(struct flush *f, struct emit_rec *r)
+{
+	struct old *last = NULL;
+	size_t off = f->lines.len, c;
+	int n, rc;
+
+	if ((rc = absorb_olds(f, r, &n, &last)) != 0 ||
+	    (rc = emit_rec_write(r, &f->lines)) != 0 ||
+	    (rc = orphan_note(f, r)) != 0)
+		return rc;
+	c = content(f->lines.data + off, f->lines.len - off);
+	if (n == 1 && strcmp(last->key, r->key) == 0 &&
+	    content(last->line, last->n) == c &&
+	    memcmp(last->line, f->lines.data + off, c) == 0) {
+		f->lines.len = off; /* unchanged: the saved line stays */
+		return out_add(f, last->key, 0, last->n, last->line, 0);
+	}
+	f->st->changed[r->type]++;
+	return out_add(f, r->key, off, f->lines.len - off, NULL, 1);
+}
+
+/* --- one partition --------------------------------------------------- */
+
+/* line_of returns the bytes of output line o. */
+static struct emit_line
+line_of(const struct flush *f, const struct out *o)
+{
+	struct emit_line l = {o->old, o->n};
+
+	if (o->old == NULL)
+		l.json = f->lines.data + o->off;
+	return l;
+}
+
+/* dedupe sorts the output by key and keeps one line per key (the
+ * run's). */
+static void
+dedupe(struct flush *f)
+{
+	size_t i, k = 0;
+
+	qsort(f->outs, f->n_outs, sizeof(*f->outs), by_out_key);
+	for (i = 0; i < f->n_outs; i++) {
+		if (k > 0 && strcmp(f->outs[k - 1].key, f->outs[i].key) == 0)
+			k--;
+		f->outs[k++] = f->outs[i];
+	}
+	f->n_outs = k;
+}
+
+/* lines_for fills f->all and f->changed with the output that passes
+ * --where. */
+static int
+lines_for(struct flush *f, size_t *n_all, size_t *n_changed)
+{
+	struct emit_line l;
+	size_t i;
+
+	if (f->n_outs > f->cap_lines) {
+		free(f->all);
+		free(f->changed);
+		f->cap_lines = f->n_outs;
+		f->all = malloc(f->cap_lines * sizeof(*f->all));
+		f->changed = malloc(f->cap_lines * sizeof(*f->changed));
+		if (f->all == NULL || f->changed == NULL)
+			return ZP_ENOMEM;
+	}
+	*n_all = *n_changed = 0;
+	for (i = 0; i < f->n_outs; i++) {
+		l = line_of(f, &f->outs[i]);
+		if (f->where != NULL && !emit_where_keep(f->where, l.json, l.len))
+			continue;
+		f->all[(*n_all)++] = l;
+		if (f->outs[i].changed)
+			f->changed[(*n_changed)++] = l;
+	}
+	return 0;
+}
+
+/* deliver hands the partition to every sink that wants it. */
+static int
+deliver(struct flush *f, enum emit_type ty, const char *day, int changed)
+{
+	struct emit_part p = {.type = ty, .day = day};
+	size_t i;
+	int rc, any = changed;
+
+	for (i = 0; !any && i < f->n_sinks; i++)
+		any = f->ops[i]->missing != NULL &&
+		    f->ops[i]->missing(f->sinks[i], ty, day);
+	if (!any)
+		return 0;
+	if ((rc = lines_for(f, &p.n_all, &p.n_changed)) != 0)
+		return rc;
+	p.all = f->all;
+	p.changed = f->changed;
+	for (i = 0; i < f->n_sinks; i++) {
+		if (!changed && (f->ops[i]->missing == NULL ||
+				    !f->ops[i]->missing(f->sinks[i], ty, day)))
+			continue;
+		if ((rc = f->ops[i]->put(f->sinks[i], &p)) != 0)
+			return rc;
+	}
+	f->st->written++;
+	return 0;
+}
+
+/* save writes the whole partition into the state. */
+static int
+save(struct flush *f, enum emit_type ty, const char *day)
+{
+	struct emit_line l;
+	size_t i;
+	int rc = 0;
+
+	zp_buf_reset(&f->joined);
+	for (i = 0; rc == 0 && i < f->n_outs; i++) {
+		l = line_of(f, &f->outs[i]);
+		if ((rc = zp_buf_append(&f->joined, l.json, l.len)) == 0)
+			rc = zp_buf_putc(&f->joined, '\n');
+	}
+	return rc != 0 ? rc
+		       : emit_state_save_part(f->s, ty, day,
+			     f->joined.data ? f->joined.data : "",
+			     f->joined.len);
+}
+
+/* partition merges recs[0..n) (one type and day) with the state, hands
+ * the result to the sinks and saves it. */
+static int
+partition(struct flush *f, enum emit_type ty, const char *day,
+    struct emit_rec **recs, size_t n)
+{
+	size_t i, before;
+	int rc, changed = 0;
+
+	f->n_outs = 0;
+	zp_buf_reset(&f->lines);
+	if ((rc = load_olds(f, ty, day)) != 0)
+		return rc;
+	for (i = 0; f->moved != NULL && i < f->n_olds; i++) /* orphans */
+		if (emit_pmap_get(f->moved, emit_intern(f->t, day, strlen(day)),
+			emit_intern(f->t, f->olds[i].key,
+			    strlen(f->olds[i].key))) != NULL) {
+			f->olds[i].used = 1;
+			changed = 1;
+		}
+	before = f->st->changed[ty];
+	for (i = 0; i < n; i++)
+		if ((rc = merge_one(f, recs[i])) != 0)
+			return rc;
+	for (i = 0; i < f->n_olds; i++)
+		if (!f->olds[i].used && (rc = out_add(f, f->olds[i].key, 0,
+					     f->olds[i].n, f->olds[i].line,
+					     0)) != 0)
+			return rc;
+	changed |= f->st->changed[ty] != before;
+	dedupe(f);
+	f->st->partitions++;
+	if ((rc = deliver(f, ty, day, changed)) != 0)
+		return rc;
+	return changed ? save(f, ty, day) : 0;
+}
+
+/* --- orphans --------------------------------------------------------- */
+
+/* adopt moves an orphan whose meeting the run (or the index) now knows
+ * out of its first join's day: it is rebuilt from its saved line as a
+ * record of the run and dropped from the old partition. */
+static int
+adopt(struct flush *f, struct emit_orphan *o)
+{
+	const struct emit_minfo *mi =
+	    emit_pmap_get(f->t->minfo, o->account, o->uuid);
+	struct old *old;
+	struct emit_rec *r;
+	int rc;
+
+	if (mi == NULL || mi->day[0] == '\0' || strcmp(mi->day, o->day) == 0) {
+		o->resolved = mi != NULL && mi->day[0] != '\0';
+		return 0;
+	}
+	if ((rc = load_olds(f, EMIT_PARTICIPATION, o->day)) != 0)
+		return rc;
+	o->resolved = 1;
+	if ((old = old_by_key(f, o->key)) == NULL)
+		return 0;
+	if ((r = emit_rec_from_line(f->t, EMIT_PARTICIPATION, old->dom)) ==
+	    NULL)
+		return ZP_ENOMEM;
+	if ((rc = emit_rec_finish(f->t, r)) != 0)
+		return rc == ZP_EINVAL ? 0 : rc;
+	return emit_pmap_put(&f->moved, emit_intern(f->t, o->day, strlen(o->day)),
+	    o->key, (void *)o);
+}
+
+/* adopt_all adopts the orphans and returns, in *days, the days they
+ * left (a partition to rewrite even when the run has nothing there). */
+static int
+adopt_all(struct flush *f, const char ***days, size_t *n_days)
+{
+	struct emit_orphan *o;
+	size_t i, n, k;
+	int rc;
+
+	*days = NULL;
+	*n_days = 0;
+	o = emit_state_orphans(f->s, &n);
+	for (i = 0; i < n; i++) {
+		if (o[i].resolved)
+			continue;
+		if ((rc = emit_pmap_put(&f->orphaned, o[i].account, o[i].key,
+			 &o[i])) != 0 ||
+		    (rc = adopt(f, &o[i])) != 0)
+			return rc;
+		if (!o[i].resolved || emit_pmap_get(f->moved,
+					  emit_intern(f->t, o[i].day,
+					      strlen(o[i].day)),
+					  o[i].key) == NULL)
+			continue;
+		for (k = 0; k < *n_days && strcmp((*days)[k], o[i].day); k++)
+			;
+		if (k < *n_days)
+			continue;
+		*days = realloc(*days, (*n_days + 1) * sizeof(**days));
+		if (*days == NULL)
+			return ZP_ENOMEM;
+		(*days)[(*n_days)++] = emit_intern(f->t, o[i].day,
+		    strlen(o[i].day));
+	}
+	return 0;
+}
+
+/* --- the whole flush ------------------------------------------------- */
+
+/* each_partition runs partition() over the sorted records, plus the
+ * participation days that orphans left. */
+static int
+each_partition(struct flush *f, struct emit_rec **v, size_t n,
+    const char **days, size_t n_days)
+{
+	size_t i = 0, j, k;
+	int rc;
+
+	while (i < n) {
+		for (j = i + 1; j < n && v[j]->type == v[i]->type &&
+		     strcmp(v[j]->day, v[i]->day) == 0;
+		     j++)
+			;
+		for (k = 0; v[i]->type == EMIT_PARTICIPATION && k < n_days; k++)
+			if (days[k] != NULL && strcmp(days[k], v[i]->day) == 0)
+				days[k] = NULL; /* done with its records */
+		if ((rc = partition(f, v[i]->type, v[i]->day, v + i, j - i)))
+			return rc;
+		i = j;
+	}
+	for (k = 0; k < n_days; k++)
+		if (days[k] != NULL &&
+		    (rc = partition(f, EMIT_PARTICIPATION, days[k], NULL, 0)))
+			return rc;
+	return 0;
+}
+
+/* flush_release frees what the flush held. */
+static void
+flush_release(struct flush *f)
+{
+	zp_buf_release(&f->file);
+	zp_buf_release(&f->lines);
+	zp_buf_release(&f->joined);
+	zp_json_parser_release(&f->parser);
+	zp_arena_release(&f->arena);
+	free(f->olds);
+	free(f->outs);
+	free(f->all);
+	free(f->changed);
+	emit_pmap_free(&f->old_ids);
+	emit_pmap_free(&f->moved);
+	emit_pmap_free(&f->orphaned);
+}
+
+int
+emit_flush(struct emit_table *t, struct emit_state *s,
+    struct emit_sink **sinks, const struct emit_sink_ops **ops,
+    size_t n_sinks, struct emit_where *where, struct emit_flush_stats *st)
+{
+	struct flush f;
+	struct emit_rec **v = NULL;
+	const char **days = NULL;
+	size_t n = 0, n_days = 0, i;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	memset(st, 0, sizeof(*st));
+	f.t = t;
+	f.s = s;
+	f.sinks = sinks;
+	f.ops = ops;
+	f.n_sinks = n_sinks;
+	f.where = where;
+	f.st = st;
+	zp_json_parser_init(&f.parser, &f.arena);
+	emit_pmap_free(&t->part_ids); /* the build is over */
+	if ((rc = finish_all(t)) == 0 && (rc = adopt_all(&f, &days, &n_days)) == 0 &&
+	    (rc = live_sorted(t, &v, &n)) == 0) {
+		for (i = 0; i < n; i++)
+			st->records[v[i]->type]++;
+		rc = each_partition(&f, v, n, days, n_days);
+	}
+	free(v);
+	free(days);
+	flush_release(&f);
+	return rc;
+}

@@ -1,0 +1,559 @@
+/*
+ * record.c - a record's derived facts, its JSON line, and merging a line
+ * the state saved into a record of the run (core.h).
+ */
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+/* --- small helpers --------------------------------------------------- */
+
+/* decoded appends the decoded text of JSON value text v (a string's
+ * content, a number's digits) to b. */
+static int
+decoded(struct zp_buf *b, const char *v)
+{
+	size_t n = strlen(v), at;
+
+	if (n < 2 || v[0] != '"')
+		return zp_buf_append(b, v, n);
+	if (zp_buf_reserve(b, n) != 0)
+		return ZP_ENOMEM;
+	at = b->len;
+	b->len += zp_json_unescape(v + 1, n - 2, b->data + at);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* day_of_time sets day from JSON time text v; 0 when it is no time. */
+static int
+day_of_time(char day[11], const char *v)
+{
+	time_t t;
+
+	if (v == NULL || v[0] != '"' ||
+	    emit_time_parse(v + 1, strlen(v) - 2, &t) != 0)
+		return 0;
+	emit_day_of(t, day);
+	return 1;
+}
+
+/* set_day sets r's day from the first of times that holds one. */
+static void
+set_day(struct emit_rec *r, const char *a, const char *b)
+{
+	if (!day_of_time(r->day, a) && !day_of_time(r->day, b))
+		snprintf(r->day, sizeof(r->day), "undated");
+}
+
+/* make_key sets r->key to account "/" and the decoded parts. */
+static int
+make_key(struct emit_table *t, struct emit_rec *r, const char *a,
+    const char *b)
+{
+	struct zp_buf *k = &t->scratch;
+
+	zp_buf_reset(k);
+	if (zp_buf_puts(k, r->account) != 0 || zp_buf_putc(k, '/') != 0 ||
+	    decoded(k, a) != 0 ||
+	    (b != NULL && (zp_buf_putc(k, '/') != 0 || decoded(k, b) != 0)))
+		return ZP_ENOMEM;
+	r->key = zp_arena_memdup(&t->arena, k->data, k->len + 1);
+	return r->key != NULL ? 0 : ZP_ENOMEM;
+}
+
+/* lit interns a literal. */
+static const char *
+lit(struct emit_table *t, const char *s)
+{
+	return emit_intern(t, s, strlen(s));
+}
+
+/* --- meetings -------------------------------------------------------- */
+
+/* kind_of names Zoom's meeting type number (zoom-openapi: 1 instant,
+ * 2 scheduled, 3 and 8 recurring, 4 a PMI meeting, started at will; 5, 6
+ * and 9 webinars). */
+static const char *
+kind_of(const char *type)
+{
+	if (type == NULL)
+		return NULL;
+	switch (atoi(type)) {
+	case 1:
+	case 4: return "\"instant\"";
+	case 2: return "\"scheduled\"";
+	case 3:
+	case 8: return "\"recurring\"";
+	case 5:
+	case 6:
+	case 9: return "\"webinar\"";
+	default: return NULL;
+	}
+}
+
+/* host_of is the host's person, else the host id. */
+static const char *
+host_of(const struct emit_rec *r, int host_id_slot)
+{
+	return r->person != NULL ? r->person : r->v[host_id_slot];
+}
+
+/* finish_meeting fills the kind, the host, a webinar instance's host
+ * from its webinar, and the facts its participations need. */
+static int
+finish_meeting(struct emit_table *t, struct emit_rec *r)
+{
+	struct emit_minfo *w, *mi;
+	const char *k;
+
+	if (r->v[FM_KIND] == NULL && (k = kind_of(r->v[FM_ZOOM_TYPE])))
+		r->v[FM_KIND] = lit(t, k);
+	if (r->v[FM_HOST_ID] == NULL && r->v[FM_MEETING_ID] != NULL &&
+	    (w = emit_pmap_get(t->winfo, r->account, r->v[FM_MEETING_ID]))) {
+		r->v[FM_HOST_ID] = w->host_id;
+		r->person = w->host_person;
+	}
+	r->v[FM_HOST] = host_of(r, FM_HOST_ID);
+	set_day(r, r->v[FM_START_TIME], r->v[FM_END_TIME]);
+	if ((mi = emit_minfo_of(t, &t->minfo, r->account, r->v[FM_UUID])) ==
+	    NULL)
+		return ZP_ENOMEM;
+	memcpy(mi->day, r->day, sizeof(mi->day));
+	mi->kind = r->v[FM_KIND];
+	mi->meeting_id = r->v[FM_MEETING_ID];
+	mi->host_id = r->v[FM_HOST_ID];
+	mi->host_person = r->person;
+	return make_key(t, r, r->v[FM_UUID], NULL);
+}
+
+/* finish_webinar fills the host and the facts its instances need. */
+static int
+finish_webinar(struct emit_table *t, struct emit_rec *r)
+{
+	struct emit_minfo *w;
+
+	r->v[FW_HOST] = host_of(r, FW_HOST_ID);
+	set_day(r, r->v[FW_CREATED_AT], r->v[FW_START_TIME]);
+	w = emit_minfo_of(t, &t->winfo, r->account, r->v[FW_WEBINAR_ID]);
+	if (w == NULL)
+		return ZP_ENOMEM;
+	if (r->v[FW_HOST_ID] != NULL) {
+		w->host_id = r->v[FW_HOST_ID];
+		w->host_person = r->person;
+	}
+	return make_key(t, r, r->v[FW_WEBINAR_ID], NULL);
+}
+
+/* --- participations -------------------------------------------------- */
+
+/* by_join orders sessions by join, then leave. */
+static int
+by_join(const void *a, const void *b)
+{
+	const struct emit_session *x = a, *y = b;
+
+	if (x->join != y->join)
+		return x->join < y->join ? -1 : 1;
+	return (x->leave > y->leave) - (x->leave < y->leave);
+}
+
+/* by_rank orders identities: user ids, e-mails, sessions, then text. */
+static int
+by_rank(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int rx = (int)emit_rank_of(x), ry = (int)emit_rank_of(y);
+
+	return rx != ry ? rx - ry : strcmp(x, y);
+}
+
+/* present counts the seconds the sorted sessions cover, overlaps once;
+ * a session with no leave counts nothing. */
+static long long
+present(const struct emit_rec *r)
+{
+	long long total = 0;
+	int64_t from = 0, to = 0;
+	size_t i;
+	int open = 0;
+
+	for (i = 0; i < r->n_ses; i++) {
+		const struct emit_session *s = &r->ses[i];
+
+		if (s->leave == 0)
+			continue;
+		if (open && s->join <= to) {
+			if (s->leave > to)
+				to = s->leave;
+			continue;
+		}
+		if (open)
+			total += to - from;
+		from = s->join;
+		to = s->leave;
+		open = 1;
+	}
+	return open ? total + (to - from) : total;
+}
+
+/* minutes_text writes seconds / 60 with at most two decimals. */
+static void
+minutes_text(long long secs, char out[32])
+{
+	long long cents = (secs * 100 + 30) / 60;
+
+	if (cents % 100 == 0)
+		snprintf(out, 32, "%lld", cents / 100);
+	else if (cents % 10 == 0)
+		snprintf(out, 32, "%lld.%lld", cents / 100, cents % 100 / 10);
+	else
+		snprintf(out, 32, "%lld.%02lld", cents / 100, cents % 100);
+}
+
+
+/* part_role says host when an identity (or the person) is the host's. */
+static const char *
+part_role(struct emit_table *t, const struct emit_rec *r,
+    const struct emit_minfo *mi)
+{
+	size_t i;
+
+	if (r->v[FP_ROLE] != NULL) /* the dashboard says it */
+		return r->v[FP_ROLE];
+	if (mi == NULL || (mi->host_id == NULL && mi->host_person == NULL))
+		return NULL;
+	for (i = 0; i < r->n_ids; i++)
+		if (r->ids[i] == mi->host_id)
+			return lit(t, "\"host\"");
+	if (r->person != NULL && r->person == mi->host_person)
+		return lit(t, "\"host\"");
+	return lit(t, "\"attendee\"");
+}
+
+/* finish_part fills a participation from its sessions, its identities
+ * and its meeting (when known: else its day is its first join's). */
+static int
+finish_part(struct emit_table *t, struct emit_rec *r)
+{
+	const struct emit_minfo *mi;
+	const char *role;
+
+	if (r->n_ids > 1)
+		qsort(r->ids, r->n_ids, sizeof(r->ids[0]), by_rank);
+	if (r->n_ses > 1)
+		qsort(r->ses, r->n_ses, sizeof(*r->ses), by_join);
+	r->v[FP_PARTICIPANT] = r->n_ids ? r->ids[0] : NULL;
+	r->v[FP_PERSON] = r->person != NULL ? r->person : r->v[FP_PARTICIPANT];
+	r->v[FP_MATCHED] = lit(t, r->person != NULL ? "true" : "false");
+	mi = emit_pmap_get(t->minfo, r->account, r->v[FP_MEETING_UUID]);
+	if (mi != NULL && mi->day[0] != '\0') {
+		memcpy(r->day, mi->day, sizeof(r->day));
+		if (mi->meeting_id != NULL)
+			r->v[FP_MEETING_ID] = mi->meeting_id;
+		if (mi->kind != NULL)
+			r->v[FP_MEETING_KIND] = mi->kind;
+	} else if (r->n_ses > 0) {
+		emit_day_of((time_t)r->ses[0].join, r->day);
+	} else {
+		snprintf(r->day, sizeof(r->day), "undated");
+	}
+	if ((role = part_role(t, r, mi)) != NULL)
+		r->v[FP_ROLE] = role;
+	if (r->v[FP_PERSON] == NULL)
+		return ZP_EINVAL; /* no identity at all: never built */
+	return make_key(t, r, r->v[FP_MEETING_UUID], r->v[FP_PERSON]);
+}
+
+/* --- every type ------------------------------------------------------ */
+
+int
+emit_rec_finish(struct emit_table *t, struct emit_rec *r)
+{
+	switch (r->type) {
+	case EMIT_USER:
+		set_day(r, r->v[FU_CREATED_AT], NULL);
+		return make_key(t, r, r->v[FU_ID], NULL);
+	case EMIT_MEETING: return finish_meeting(t, r);
+	case EMIT_PARTICIPATION: return finish_part(t, r);
+	case EMIT_WEBINAR: return finish_webinar(t, r);
+	case EMIT_RECORDING:
+		r->v[FR_HOST] = host_of(r, FR_HOST_ID);
+		set_day(r, r->v[FR_START_TIME], NULL);
+		return make_key(t, r, r->v[FR_MEETING_UUID], NULL);
+	case EMIT_CALL:
+		set_day(r, r->v[FC_START_TIME], r->v[FC_END_TIME]);
+		return make_key(t, r, r->v[FC_ID], NULL);
+	}
+	return ZP_EINVAL;
+}
+
+/* --- the JSON line --------------------------------------------------- */
+
+/* write_time writes time t, or null for 0. */
+static void
+write_time(struct zp_jw *w, int64_t t)
+{
+	char s[24];
+
+	if (t == 0) {
+		zp_jw_null(w);
+		return;
+	}
+	emit_time_format((time_t)t, s);
+	zp_jw_str(w, s);
+}
+
+/* write_times writes the participation facts its sessions give. */
+static int
+write_times(const struct emit_rec *r, size_t i, struct zp_jw *w)
+{
+	int64_t last = 0;
+	char m[32];
+	size_t k;
+
+	switch (i) {
+	case FP_FIRST_JOIN:
+		write_time(w, r->n_ses ? r->ses[0].join : 0);
+		return 1;
+	case FP_LAST_LEAVE:
+		for (k = 0; k < r->n_ses; k++)
+			if (r->ses[k].leave > last)
+				last = r->ses[k].leave;
+		write_time(w, last);
+		return 1;
+	case FP_SECONDS: zp_jw_int(w, present(r)); return 1;
+	case FP_MINUTES:
+		minutes_text(present(r), m);
+		zp_jw_raw(w, m, strlen(m));
+		return 1;
+	case FP_SESSION_COUNT: zp_jw_int(w, r->n_ses); return 1;
+	}
+	return 0;
+}
+
+/* write_special writes the fields not kept in v; 1 if i was one. */
+static int
+write_special(const struct emit_rec *r, size_t i, struct zp_jw *w)
+{
+	size_t k;
+	char s[24];
+
+	if (r->type == EMIT_PARTICIPATION && write_times(r, i, w))
+		return 1;
+
+	if (r->type == EMIT_PARTICIPATION && i == FP_SESSIONS) {
+		zp_jw_array(w);
+		for (k = 0; k < r->n_ses; k++) {
+			zp_jw_array(w);
+			emit_time_format((time_t)r->ses[k].join, s);
+			zp_jw_str(w, s);
+			if (r->ses[k].leave == 0) {
+				zp_jw_null(w);
+			} else {
+				emit_time_format((time_t)r->ses[k].leave, s);
+				zp_jw_str(w, s);
+			}
+			zp_jw_end(w);
+		}
+		zp_jw_end(w);
+		return 1;
+	}
+	if (r->type == EMIT_PARTICIPATION && i == FP_IDS) {
+		zp_jw_array(w);
+		for (k = 0; k < r->n_ids; k++)
+			zp_jw_raw(w, r->ids[k], strlen(r->ids[k]));
+		zp_jw_end(w);
+		return 1;
+	}
+	return 0;
+}
+
+int
+emit_rec_write(const struct emit_rec *r, struct zp_buf *out)
+{
+	const struct emit_field *f;
+	struct zp_jw w;
+	size_t i, n, k;
+
+	f = emit_fields(r->type, &n);
+	zp_jw_init(&w, out);
+	zp_jw_object(&w);
+	zp_jw_key(&w, "type");
+	zp_jw_str(&w, emit_type_name(r->type));
+	zp_jw_key(&w, "key");
+	zp_jw_str(&w, r->key != NULL ? r->key : "");
+	zp_jw_key(&w, "account");
+	zp_jw_str(&w, r->account != NULL ? r->account : "");
+	zp_jw_key(&w, "day");
+	zp_jw_str(&w, r->day);
+	for (i = 4; i + 1 < n; i++) {
+		zp_jw_key(&w, f[i].name);
+		if (write_special(r, i, &w))
+			continue;
+		if (r->v[i] != NULL)
+			zp_jw_raw(&w, r->v[i], strlen(r->v[i]));
+		else
+			zp_jw_null(&w);
+	}
+	zp_jw_key(&w, "sources");
+	zp_jw_array(&w);
+	for (k = 0; k < r->n_src; k++)
+		zp_jw_str(&w, r->src[k]);
+	zp_jw_end(&w);
+	zp_jw_end(&w);
+	return zp_jw_finish(&w);
+}
+
+/* --- merging a saved line -------------------------------------------- */
+
+/* old_sessions adds the [join, leave] pairs of a saved line. */
+static int
+old_sessions(struct emit_table *t, struct emit_rec *r, const struct zp_json *a)
+{
+	time_t j, l;
+	size_t i;
+
+	if (a == NULL || a->type != ZP_JSON_ARRAY)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		const struct zp_json *p = &a->u.items[i];
+
+		if (p->type != ZP_JSON_ARRAY || p->n != 2 ||
+		    p->u.items[0].type != ZP_JSON_STRING ||
+		    emit_time_parse(p->u.items[0].u.s, p->u.items[0].n, &j) !=
+			0)
+			continue;
+		if (p->u.items[1].type != ZP_JSON_STRING ||
+		    emit_time_parse(p->u.items[1].u.s, p->u.items[1].n, &l) !=
+			0)
+			l = 0;
+		if (emit_rec_session(t, r, j, l) != 0)
+			return ZP_ENOMEM;
+	}
+	return 0;
+}
+
+/* old_ids adds the identities of a saved participation. */
+static int
+old_ids(struct emit_table *t, struct emit_rec *r, const struct zp_json *a)
+{
+	const char *v;
+	size_t i;
+
+	if (a == NULL || a->type != ZP_JSON_ARRAY)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		if (a->u.items[i].type != ZP_JSON_STRING)
+			continue;
+		if ((v = emit_intern_json(t, &a->u.items[i])) == NULL ||
+		    emit_rec_id(t, r, v) != 0)
+			return ZP_ENOMEM;
+	}
+	return 0;
+}
+
+/* old_sources puts the saved sources before the run's. */
+static int
+old_sources(struct emit_table *t, struct emit_rec *r, const struct zp_json *a)
+{
+	const char *mine[EMIT_MAX_SOURCES], *v;
+	size_t i, n = r->n_src;
+
+	if (n > 0)
+		memcpy(mine, r->src, n * sizeof(mine[0]));
+	r->n_src = 0;
+	for (i = 0; a != NULL && a->type == ZP_JSON_ARRAY && i < a->n; i++) {
+		if (a->u.items[i].type != ZP_JSON_STRING)
+			continue;
+		v = emit_intern(t, a->u.items[i].u.s, a->u.items[i].n);
+		if (v == NULL || emit_rec_source(t, r, v) != 0)
+			return ZP_ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		if (emit_rec_source(t, r, mine[i]) != 0)
+			return ZP_ENOMEM;
+	return 0;
+}
+
+/* old_person takes a saved participation's person when the run has
+ * none (a run without the roster does not forget a match). */
+static void
+old_person(struct emit_table *t, struct emit_rec *r, const struct zp_json *o)
+{
+	const struct zp_json *m = zp_json_get(o, "matched");
+
+	if (r->person == NULL && m != NULL && m->type == ZP_JSON_TRUE)
+		r->person = emit_intern_json(t, zp_json_get(o, "person"));
+}
+
+/* is_derived tells whether field i of type ty is computed at finish. */
+static int
+is_derived(enum emit_type ty, size_t i)
+{
+	if (ty == EMIT_PARTICIPATION)
+		return i == FP_PERSON || i == FP_MATCHED ||
+		    i == FP_PARTICIPANT || i == FP_FIRST_JOIN ||
+		    i == FP_LAST_LEAVE || i == FP_SECONDS ||
+		    i == FP_MINUTES || i == FP_SESSION_COUNT ||
+		    i == FP_SESSIONS || i == FP_IDS;
+	return (ty == EMIT_MEETING && i == FM_HOST) ||
+	    (ty == EMIT_WEBINAR && i == FW_HOST) ||
+	    (ty == EMIT_RECORDING && i == FR_HOST);
+}
+
+int
+emit_rec_absorb(
+    struct emit_table *t, struct emit_rec *r, const struct zp_json *old)
+{
+	const struct emit_field *f = emit_fields(r->type, &(size_t){0});
+	size_t i, n;
+	int rc;
+
+	emit_fields(r->type, &n);
+	for (i = 4; i + 1 < n; i++)
+		if (r->v[i] == NULL && !is_derived(r->type, i))
+			r->v[i] = emit_intern_json(t, zp_json_get(old, f[i].name));
+	if (r->type == EMIT_PARTICIPATION) {
+		const struct zp_json *in = zp_json_get(old, "internal");
+
+		if (in != NULL && in->type == ZP_JSON_TRUE)
+			r->v[FP_INTERNAL] = lit(t, "true");
+		old_person(t, r, old);
+		if ((rc = old_sessions(t, r, zp_json_get(old, "sessions"))) ||
+		    (rc = old_ids(t, r, zp_json_get(old, "ids"))))
+			return rc;
+	} else if (r->person == NULL && r->type != EMIT_USER &&
+	    r->type != EMIT_CALL) {
+		/* the saved host, when it was a person and the run has none */
+		const char *h = emit_intern_json(t, zp_json_get(old, "host"));
+		int hid = r->type == EMIT_MEETING ? FM_HOST_ID
+		    : r->type == EMIT_WEBINAR     ? FW_HOST_ID
+						  : FR_HOST_ID;
+
+		if (h != NULL && h != r->v[hid])
+			r->person = h;
+	}
+	return old_sources(t, r, zp_json_get(old, "sources"));
+}
+
+struct emit_rec *
+emit_rec_from_line(
+    struct emit_table *t, enum emit_type ty, const struct zp_json *old)
+{
+	const struct zp_json *a = zp_json_get(old, "account");
+	struct emit_rec *r;
+
+	if (a == NULL || a->type != ZP_JSON_STRING ||
+	    (r = emit_rec_new(t, ty)) == NULL)
+		return NULL;
+	r->account = emit_intern(t, a->u.s, a->n);
+	r->n_src = 0;
+	if (r->account == NULL || emit_rec_absorb(t, r, old) != 0)
+		return NULL;
+	return r;
+}

@@ -1,0 +1,469 @@
+/*
+ * state.c - zp-emit's --state DIR (core.h):
+ *
+ *   DIR/FORMAT                    "zp-emit state 1"
+ *   DIR/lock                      flock(2): one zp-emit at a time
+ *   DIR/records/STREAM/DAY.ndjson  every record ever emitted, sorted by key
+ *   DIR/meetings.ndjson           per meeting instance (and webinar) the
+ *                                 facts its participations need: day,
+ *                                 kind, number, host
+ *   DIR/orphans.ndjson            participations saved before their
+ *                                 meeting was seen (on their first
+ *                                 join's day, to be moved)
+ *
+ * Every file is replaced atomically (lib/file.h), so a run killed at any
+ * moment leaves each file either old or new.
+ */
+#include "core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "file.h"
+#include "log.h"
+
+#define STATE_FORMAT "zp-emit state 1\n"
+#define STATE_MAX_FILE ((size_t)4 << 30)
+#define INDEX_KEEP_DAYS 400 /* Zoom serves past meetings for a year */
+
+struct emit_state {
+	char *dir; /* NULL: in memory only */
+	int lock_fd;
+	int opened; /* the lock is held and the files loaded */
+	struct emit_table *t;
+	struct emit_orphan *orphans;
+	size_t n_orphans, cap_orphans;
+	struct zp_buf path;
+};
+
+/* --- paths ----------------------------------------------------------- */
+
+/* path_of sets s->path to dir/rel (printf-style). */
+static const char *
+path_of(struct emit_state *s, const char *fmt, const char *a, const char *b)
+{
+	zp_buf_reset(&s->path);
+	if (zp_buf_printf(&s->path, "%s/", s->dir) != 0 ||
+	    zp_buf_printf(&s->path, fmt, a, b) != 0)
+		return NULL;
+	return s->path.data;
+}
+
+/* make_dir creates path (one level) unless it exists. */
+static int
+make_dir(const char *path)
+{
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return 0;
+	zp_error("%s: cannot create the folder: %s", path, strerror(errno));
+	return ZP_EIO;
+}
+
+/* --- opening: format, lock, index, orphans ---------------------------- */
+
+/* check_format writes FORMAT in a new state and refuses a foreign one. */
+static int
+check_format(struct emit_state *s)
+{
+	struct zp_buf b = ZP_BUF_INIT;
+	const char *p = path_of(s, "FORMAT%s%s", "", "");
+	int rc, err = 0;
+
+	if (p == NULL)
+		return ZP_ENOMEM;
+	rc = zp_file_read(p, &b, 4096, &err);
+	if (rc == ZP_ENOTFOUND)
+		rc = zp_file_write_atomic(
+		    p, STATE_FORMAT, strlen(STATE_FORMAT), 0600, &err);
+	else if (rc == 0 && strcmp(b.data, STATE_FORMAT) != 0) {
+		zp_error("%s: not a zp-emit state of this version (it says "
+			 "'%.40s')",
+		    s->dir, b.data);
+		rc = ZP_ECONFIG;
+	}
+	if (rc == ZP_EIO)
+		zp_error("%s: %s", p, strerror(err));
+	zp_buf_release(&b);
+	return rc;
+}
+
+/* take_lock holds DIR/lock for the run. */
+static int
+take_lock(struct emit_state *s)
+{
+	const char *p = path_of(s, "lock%s%s", "", "");
+
+	if (p == NULL)
+		return ZP_ENOMEM;
+	s->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0) {
+		zp_error("%s: %s", p, strerror(errno));
+		return ZP_EIO;
+	}
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		zp_error("%s: another zp-emit is using this state; run again "
+			 "when it is done",
+		    s->dir);
+		return ZP_EIO;
+	}
+	return 0;
+}
+
+/* str_of interns member key of o (a string) decoded, or NULL. */
+static const char *
+str_of(struct emit_table *t, const struct zp_json *o, const char *key)
+{
+	const struct zp_json *v = zp_json_get(o, key);
+
+	return v != NULL && v->type == ZP_JSON_STRING
+	    ? emit_intern(t, v->u.s, v->n)
+	    : NULL;
+}
+
+/* index_line loads one line of meetings.ndjson. */
+static int
+index_line(struct emit_state *s, const struct zp_json *o)
+{
+	struct emit_table *t = s->t;
+	const char *account = str_of(t, o, "account"), *day;
+	const struct zp_json *uuid = zp_json_get(o, "uuid");
+	const struct zp_json *wid = zp_json_get(o, "webinar_id");
+	struct emit_minfo *mi;
+
+	if (account == NULL)
+		return 0;
+	if (uuid != NULL && uuid->type == ZP_JSON_STRING)
+		mi = emit_minfo_of(
+		    t, &t->minfo, account, emit_intern_json(t, uuid));
+	else if (wid != NULL && wid->type == ZP_JSON_NUMBER)
+		mi = emit_minfo_of(
+		    t, &t->winfo, account, emit_intern_json(t, wid));
+	else
+		return 0;
+	if (mi == NULL)
+		return ZP_ENOMEM;
+	if ((day = str_of(t, o, "day")) != NULL)
+		snprintf(mi->day, sizeof(mi->day), "%s", day);
+	mi->kind = emit_intern_json(t, zp_json_get(o, "kind"));
+	mi->meeting_id = emit_intern_json(t, zp_json_get(o, "meeting_id"));
+	mi->host_id = emit_intern_json(t, zp_json_get(o, "host_id"));
+	mi->host_person = emit_intern_json(t, zp_json_get(o, "host_person"));
+	return 0;
+}
+
+/* orphan_line loads one line of orphans.ndjson. */
+static int
+orphan_line(struct emit_state *s, const struct zp_json *o)
+{
+	const char *a = str_of(s->t, o, "account"), *k = str_of(s->t, o, "key");
+	const char *d = str_of(s->t, o, "day");
+	const struct zp_json *u = zp_json_get(o, "uuid");
+
+	if (a == NULL || k == NULL || d == NULL || u == NULL ||
+	    u->type != ZP_JSON_STRING)
+		return 0;
+	return emit_state_add_orphan(
+	    s, a, emit_intern_json(s->t, u), k, d);
+}
+
+/* load_lines calls fn with the DOM of each line of DIR/name. */
+static int
+load_lines(struct emit_state *s, const char *name,
+    int (*fn)(struct emit_state *, const struct zp_json *))
+{
+	struct zp_buf b = ZP_BUF_INIT;
+	struct zp_arena a = ZP_ARENA_INIT;
+	struct zp_json_parser p;
+	struct zp_json *o;
+	const char *path = path_of(s, "%s%s", name, ""), *line, *nl;
+	int rc, err = 0;
+
+	if (path == NULL)
+		return ZP_ENOMEM;
+	if ((rc = zp_file_read(path, &b, STATE_MAX_FILE, &err)) != 0) {
+		if (rc == ZP_ENOTFOUND)
+			return 0;
+		zp_error("%s: %s", path, strerror(err));
+		return rc;
+	}
+	zp_json_parser_init(&p, &a);
+	for (line = b.data; rc == 0 && line < b.data + b.len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(b.data + b.len - line));
+		if (nl == NULL)
+			nl = b.data + b.len;
+		zp_arena_reset(&a);
+		if (nl > line && zp_json_parse(&p, line, (size_t)(nl - line),
+				     &o) == 0)
+			rc = fn(s, o);
+	}
+	zp_json_parser_release(&p);
+	zp_arena_release(&a);
+	zp_buf_release(&b);
+	return rc;
+}
+
+int
+emit_state_open(struct emit_state **out, const char *dir, struct emit_table *t)
+{
+	struct emit_state *s = calloc(1, sizeof(*s));
+	int rc = 0;
+
+	*out = s;
+	if (s == NULL)
+		return ZP_ENOMEM;
+	s->lock_fd = -1;
+	s->t = t;
+	if (dir == NULL)
+		return 0;
+	if ((s->dir = strdup(dir)) == NULL)
+		return ZP_ENOMEM;
+	if ((rc = make_dir(dir)) != 0 || (rc = take_lock(s)) != 0 ||
+	    (rc = check_format(s)) != 0)
+		return rc;
+	if ((rc = load_lines(s, "meetings.ndjson", index_line)) != 0 ||
+	    (rc = load_lines(s, "orphans.ndjson", orphan_line)) != 0)
+		return rc;
+	s->opened = 1;
+	return 0;
+}
+
+/* --- partitions ------------------------------------------------------ */
+
+int
+emit_state_load_part(struct emit_state *s, enum emit_type ty,
+    const char *day, struct zp_buf *out)
+{
+	const char *p;
+	int rc, err = 0;
+
+	zp_buf_reset(out);
+	if (s->dir == NULL)
+		return 0;
+	if ((p = path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty),
+		 day)) == NULL)
+		return ZP_ENOMEM;
+	rc = zp_file_read(p, out, STATE_MAX_FILE, &err);
+	if (rc == ZP_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		zp_error("%s: %s", p, rc == ZP_EIO ? strerror(err)
+						   : zp_strerror(rc));
+	return rc;
+}
+
+int
+emit_state_save_part(struct emit_state *s, enum emit_type ty,
+    const char *day, const char *data, size_t n)
+{
+	const char *p;
+	int rc, err = 0;
+
+	if (s->dir == NULL)
+		return 0;
+	if ((p = path_of(s, "records%s%s", "", "")) == NULL ||
+	    (rc = make_dir(p)) != 0 ||
+	    (p = path_of(s, "records/%s%s", emit_stream_name(ty), "")) ==
+		NULL ||
+	    (rc = make_dir(p)) != 0 ||
+	    (p = path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty),
+		 day)) == NULL)
+		return rc ? rc : ZP_ENOMEM;
+	if ((rc = zp_file_write_atomic(p, data, n, 0600, &err)) != 0)
+		zp_error("%s: %s", p, strerror(err));
+	return rc;
+}
+
+/* --- index and orphans ----------------------------------------------- */
+
+/* A file being written line by line. */
+struct lines {
+	struct zp_buf b;
+	char oldest[11]; /* meetings before this day are dropped */
+	int err;
+};
+
+/* put_kv writes "key": v (JSON text, or null). */
+static void
+put_kv(struct zp_jw *w, const char *key, const char *v)
+{
+	zp_jw_key(w, key);
+	if (v != NULL)
+		zp_jw_raw(w, v, strlen(v));
+	else
+		zp_jw_null(w);
+}
+
+/* index_write writes one meeting's (or webinar's) facts. */
+static int
+index_write(struct lines *l, const struct emit_minfo *mi, int webinar)
+{
+	struct zp_jw w;
+
+	if (!webinar && mi->day[0] != 'u' && strcmp(mi->day, l->oldest) < 0)
+		return 0;
+	if (!webinar && mi->day[0] == '\0')
+		return 0; /* a meeting only its participants named */
+	zp_jw_init(&w, &l->b);
+	zp_jw_object(&w);
+	zp_jw_key(&w, "account");
+	zp_jw_str(&w, mi->account);
+	put_kv(&w, webinar ? "webinar_id" : "uuid", mi->uuid);
+	if (!webinar) {
+		zp_jw_key(&w, "day");
+		zp_jw_str(&w, mi->day);
+		put_kv(&w, "kind", mi->kind);
+		put_kv(&w, "meeting_id", mi->meeting_id);
+	}
+	put_kv(&w, "host_id", mi->host_id);
+	put_kv(&w, "host_person", mi->host_person);
+	zp_jw_end(&w);
+	if (zp_jw_finish(&w) != 0 || zp_buf_putc(&l->b, '\n') != 0)
+		l->err = ZP_ENOMEM;
+	return l->err;
+}
+
+static int
+index_meeting(void *arg, void *v)
+{
+	return index_write(arg, v, 0);
+}
+
+static int
+index_webinar(void *arg, void *v)
+{
+	return index_write(arg, v, 1);
+}
+
+/* save_file replaces DIR/name with b. */
+static int
+save_file(struct emit_state *s, const char *name, const struct zp_buf *b)
+{
+	const char *p = path_of(s, "%s%s", name, "");
+	int rc, err = 0;
+
+	if (p == NULL)
+		return ZP_ENOMEM;
+	if ((rc = zp_file_write_atomic(p, b->data ? b->data : "", b->len,
+		 0600, &err)) != 0)
+		zp_error("%s: %s", p, strerror(err));
+	return rc;
+}
+
+int
+emit_state_save_index(struct emit_state *s)
+{
+	struct lines l = {.b = ZP_BUF_INIT};
+	int rc;
+
+	if (s->dir == NULL)
+		return 0;
+	emit_day_of(time(NULL) - (time_t)INDEX_KEEP_DAYS * 86400, l.oldest);
+	rc = emit_pmap_each(s->t->minfo, index_meeting, &l);
+	if (rc == 0)
+		rc = emit_pmap_each(s->t->winfo, index_webinar, &l);
+	if (rc == 0)
+		rc = save_file(s, "meetings.ndjson", &l.b);
+	zp_buf_release(&l.b);
+	return rc;
+}
+
+struct emit_orphan *
+emit_state_orphans(struct emit_state *s, size_t *n)
+{
+	*n = s->n_orphans;
+	return s->orphans;
+}
+
+int
+emit_state_add_orphan(struct emit_state *s, const char *account,
+    const char *uuid, const char *key, const char *day)
+{
+	struct emit_orphan *o;
+
+	if (s->n_orphans == s->cap_orphans) {
+		size_t cap = s->cap_orphans ? s->cap_orphans * 2 : 64;
+
+		if ((o = realloc(s->orphans, cap * sizeof(*o))) == NULL)
+			return ZP_ENOMEM;
+		s->orphans = o;
+		s->cap_orphans = cap;
+	}
+	o = &s->orphans[s->n_orphans++];
+	memset(o, 0, sizeof(*o));
+	o->account = account;
+	o->uuid = uuid;
+	o->key = key;
+	snprintf(o->day, sizeof(o->day), "%s", day);
+	return 0;
+}
+
+/* save_orphans writes the orphans not moved in this run. */
+static int
+save_orphans(struct emit_state *s)
+{
+	struct zp_buf b = ZP_BUF_INIT;
+	struct zp_jw w;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < s->n_orphans; i++) {
+		const struct emit_orphan *o = &s->orphans[i];
+
+		if (o->resolved)
+			continue;
+		zp_jw_init(&w, &b);
+		zp_jw_object(&w);
+		zp_jw_key(&w, "account");
+		zp_jw_str(&w, o->account);
+		put_kv(&w, "uuid", o->uuid);
+		zp_jw_key(&w, "key");
+		zp_jw_str(&w, o->key);
+		zp_jw_key(&w, "day");
+		zp_jw_str(&w, o->day);
+		zp_jw_end(&w);
+		if ((rc = zp_jw_finish(&w)) == 0)
+			rc = zp_buf_putc(&b, '\n');
+	}
+	if (rc == 0)
+		rc = save_file(s, "orphans.ndjson", &b);
+	zp_buf_release(&b);
+	return rc;
+}
+
+int
+emit_state_close(struct emit_state **sp)
+{
+	struct emit_state *s = sp ? *sp : NULL;
+	int rc = 0;
+
+	if (s == NULL)
+		return 0;
+	if (s->dir != NULL && s->opened) {
+		rc = emit_state_save_index(s);
+		if (rc == 0)
+			rc = save_orphans(s);
+	}
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	free(s->dir);
+	free(s->orphans);
+	zp_buf_release(&s->path);
+	free(s);
+	*sp = NULL;
+	return rc;
+}
+
+const char *
+emit_state_dir(const struct emit_state *s)
+{
+	return s->dir;
+}
