@@ -175,7 +175,7 @@ user_id(struct page *pg, const struct zp_json *o, const char *key)
 
 	if (v == NULL || v->type != ZP_JSON_STRING || v->n == 0)
 		return v != NULL && v->type == ZP_JSON_NUMBER
-		    ? emit_intern(pg->t, v->u.s, v->n)
+		    ? emit_intern_str(pg->t, v->u.s, v->n) /* ids are text */
 		    : NULL;
 	if (v->n < 3 || v->u.s[0] != 'p' || v->u.s[1] != '~')
 		return emit_intern_json(pg->t, v);
@@ -185,11 +185,42 @@ user_id(struct page *pg, const struct zp_json *o, const char *key)
 	return emit_intern_str(pg->t, b->data, b->len);
 }
 
+/* typed returns v as field i of r's type wants it: a number where a
+ * string belongs becomes its text as a string; any other mismatch
+ * (Zoom changed a type, a page was edited) is NULL, so that a record
+ * always fits its schema. */
+static const char *
+typed(struct page *pg, const struct emit_rec *r, int i, const char *v)
+{
+	size_t n;
+	const struct emit_field *f = &emit_fields(r->type, &n)[i];
+	char c = v[0];
+
+	switch (f->ftype) {
+	case EMIT_F_STRING:
+		if (c == '"')
+			return v;
+		return c == '-' || (c >= '0' && c <= '9')
+		    ? emit_intern_str(pg->t, v, strlen(v))
+		    : NULL;
+	case EMIT_F_INTEGER:
+		return (c == '-' || (c >= '0' && c <= '9')) &&
+			strpbrk(v, ".eE") == NULL
+		    ? v
+		    : NULL;
+	case EMIT_F_NUMBER: return c == '-' || (c >= '0' && c <= '9') ? v : NULL;
+	case EMIT_F_BOOLEAN: return c == 't' || c == 'f' ? v : NULL;
+	case EMIT_F_ARRAY: return c == '[' ? v : NULL;
+	case EMIT_F_OBJECTS: return c == '[' ? v : NULL;
+	}
+	return NULL;
+}
+
 /* put sets slot i of r when v is not NULL: a later page wins. */
 static void
-put(struct emit_rec *r, int i, const char *v)
+put(struct page *pg, struct emit_rec *r, int i, const char *v)
 {
-	if (v != NULL)
+	if (v != NULL && (v = typed(pg, r, i, v)) != NULL)
 		r->v[i] = v;
 }
 
@@ -216,17 +247,17 @@ one_user(struct page *pg, const struct zp_json *u)
 		return skip(pg, "no \"id\"");
 	if ((r = emit_record(pg->t, EMIT_USER, pg->account, id)) == NULL)
 		return ZP_ENOMEM;
-	put(r, FU_ID, id);
+	put(pg, r, FU_ID, id);
 	who = person_of(pg, raw);
-	put(r, FU_PERSON, who != NULL ? who : person_of(pg, email));
-	put(r, FU_EMAIL, email);
-	put(r, FU_STATUS, val(pg, u, "status"));
-	put(r, FU_USER_TYPE, num(pg, u, "type"));
-	put(r, FU_PMI, user_id(pg, u, "pmi"));
-	put(r, FU_TIMEZONE, val(pg, u, "timezone"));
-	put(r, FU_DEPT, val(pg, u, "dept"));
-	put(r, FU_CREATED_AT, val(pg, u, "created_at"));
-	put(r, FU_LAST_LOGIN_TIME, val(pg, u, "last_login_time"));
+	put(pg, r, FU_PERSON, who != NULL ? who : person_of(pg, email));
+	put(pg, r, FU_EMAIL, email);
+	put(pg, r, FU_STATUS, val(pg, u, "status"));
+	put(pg, r, FU_USER_TYPE, num(pg, u, "type"));
+	put(pg, r, FU_PMI, user_id(pg, u, "pmi"));
+	put(pg, r, FU_TIMEZONE, val(pg, u, "timezone"));
+	put(pg, r, FU_DEPT, val(pg, u, "dept"));
+	put(pg, r, FU_CREATED_AT, val(pg, u, "created_at"));
+	put(pg, r, FU_LAST_LOGIN_TIME, val(pg, u, "last_login_time"));
 	return emit_rec_source(pg->t, r, pg->src);
 }
 
@@ -271,24 +302,24 @@ one_meeting(struct page *pg, const struct zp_json *m, int webinar)
 		return skip(pg, "no \"uuid\"");
 	if ((r = emit_record(pg->t, EMIT_MEETING, pg->account, uuid)) == NULL)
 		return ZP_ENOMEM;
-	put(r, FM_UUID, uuid);
+	put(pg, r, FM_UUID, uuid);
 	id = webinar ? NULL : num(pg, m, "id");
-	put(r, FM_MEETING_ID, id != NULL ? id : path_number(pg));
-	put(r, FM_ZOOM_TYPE, num(pg, m, "type"));
+	put(pg, r, FM_MEETING_ID, id != NULL ? id : path_number(pg));
+	put(pg, r, FM_ZOOM_TYPE, num(pg, m, "type"));
 	if (webinar)
-		put(r, FM_KIND, emit_intern(pg->t, "\"webinar\"", 9));
+		put(pg, r, FM_KIND, emit_intern(pg->t, "\"webinar\"", 9));
 	host = user_id(pg, m, "host_id");
-	put(r, FM_HOST_ID, host);
+	put(pg, r, FM_HOST_ID, host);
 	if (host != NULL)
 		r->person = host_person(pg, m, host);
-	put(r, FM_START_TIME, val(pg, m, "start_time"));
-	put(r, FM_END_TIME, val(pg, m, "end_time"));
-	put(r, FM_DURATION, zp_json_get(m, "duration") != NULL &&
+	put(pg, r, FM_START_TIME, val(pg, m, "start_time"));
+	put(pg, r, FM_END_TIME, val(pg, m, "end_time"));
+	put(pg, r, FM_DURATION, zp_json_get(m, "duration") != NULL &&
 		zp_json_get(m, "duration")->type == ZP_JSON_NUMBER
 	    ? val(pg, m, "duration")
 	    : NULL);
 	count = num(pg, m, "participants_count");
-	put(r, FM_PARTICIPANTS_COUNT,
+	put(pg, r, FM_PARTICIPANTS_COUNT,
 	    count != NULL ? count : num(pg, m, "participants"));
 	return emit_rec_source(pg->t, r, pg->src);
 }
@@ -379,7 +410,7 @@ part_extras(struct page *pg, struct emit_rec *r, const struct zp_json *p)
 	size_t i;
 
 	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
-		put(r, extra[i].slot, str(pg, p, extra[i].key));
+		put(pg, r, extra[i].slot, str(pg, p, extra[i].key));
 }
 
 /* part_session adds the item's join-leave session to r. */
@@ -472,17 +503,17 @@ one_webinar(struct page *pg, const struct zp_json *w)
 		return skip(pg, "no numeric \"id\"");
 	if ((r = emit_record(pg->t, EMIT_WEBINAR, pg->account, id)) == NULL)
 		return ZP_ENOMEM;
-	put(r, FW_WEBINAR_ID, id);
-	put(r, FW_UUID, str(pg, w, "uuid"));
+	put(pg, r, FW_WEBINAR_ID, id);
+	put(pg, r, FW_UUID, str(pg, w, "uuid"));
 	host = user_id(pg, w, "host_id");
-	put(r, FW_HOST_ID, host);
+	put(pg, r, FW_HOST_ID, host);
 	if (host != NULL)
 		r->person = host_person(pg, w, host);
-	put(r, FW_ZOOM_TYPE, num(pg, w, "type"));
-	put(r, FW_START_TIME, val(pg, w, "start_time"));
-	put(r, FW_DURATION, num(pg, w, "duration"));
-	put(r, FW_TIMEZONE, val(pg, w, "timezone"));
-	put(r, FW_CREATED_AT, val(pg, w, "created_at"));
+	put(pg, r, FW_ZOOM_TYPE, num(pg, w, "type"));
+	put(pg, r, FW_START_TIME, val(pg, w, "start_time"));
+	put(pg, r, FW_DURATION, num(pg, w, "duration"));
+	put(pg, r, FW_TIMEZONE, val(pg, w, "timezone"));
+	put(pg, r, FW_CREATED_AT, val(pg, w, "created_at"));
 	return emit_rec_source(pg->t, r, pg->src);
 }
 
@@ -547,17 +578,17 @@ one_recording(struct page *pg, const struct zp_json *m)
 	if ((r = emit_record(pg->t, EMIT_RECORDING, pg->account, uuid)) ==
 	    NULL)
 		return ZP_ENOMEM;
-	put(r, FR_MEETING_UUID, uuid);
-	put(r, FR_MEETING_ID, num(pg, m, "id"));
+	put(pg, r, FR_MEETING_UUID, uuid);
+	put(pg, r, FR_MEETING_ID, num(pg, m, "id"));
 	host = user_id(pg, m, "host_id");
-	put(r, FR_HOST_ID, host);
+	put(pg, r, FR_HOST_ID, host);
 	if (host != NULL)
 		r->person = host_person(pg, m, host);
-	put(r, FR_START_TIME, val(pg, m, "start_time"));
-	put(r, FR_DURATION, num(pg, m, "duration"));
-	put(r, FR_TOTAL_SIZE, num(pg, m, "total_size"));
-	put(r, FR_RECORDING_COUNT, num(pg, m, "recording_count"));
-	put(r, FR_FILES, files_json(pg, zp_json_get(m, "recording_files")));
+	put(pg, r, FR_START_TIME, val(pg, m, "start_time"));
+	put(pg, r, FR_DURATION, num(pg, m, "duration"));
+	put(pg, r, FR_TOTAL_SIZE, num(pg, m, "total_size"));
+	put(pg, r, FR_RECORDING_COUNT, num(pg, m, "recording_count"));
+	put(pg, r, FR_FILES, files_json(pg, zp_json_get(m, "recording_files")));
 	return emit_rec_source(pg->t, r, pg->src);
 }
 
@@ -581,7 +612,7 @@ party(struct page *pg, struct emit_rec *r, const struct zp_json *c,
 		if (who == NULL)
 			who = person_of(pg, v);
 	}
-	put(r, slot, who != NULL ? who : first);
+	put(pg, r, slot, who != NULL ? who : first);
 	if (first != NULL || who != NULL)
 		r->v[matched_slot] = emit_intern(
 		    pg->t, who ? "true" : "false", who ? 4 : 5);
@@ -598,19 +629,19 @@ one_call(struct page *pg, const struct zp_json *c)
 		return skip(pg, "no \"id\"");
 	if ((r = emit_record(pg->t, EMIT_CALL, pg->account, id)) == NULL)
 		return ZP_ENOMEM;
-	put(r, FC_ID, id);
-	put(r, FC_CALL_ID, val(pg, c, "call_id"));
-	put(r, FC_DIRECTION, val(pg, c, "direction"));
-	put(r, FC_CALL_TYPE, val(pg, c, "call_type"));
-	put(r, FC_CONNECT_TYPE, val(pg, c, "connect_type"));
-	put(r, FC_CALL_RESULT, val(pg, c, "call_result"));
+	put(pg, r, FC_ID, id);
+	put(pg, r, FC_CALL_ID, val(pg, c, "call_id"));
+	put(pg, r, FC_DIRECTION, val(pg, c, "direction"));
+	put(pg, r, FC_CALL_TYPE, val(pg, c, "call_type"));
+	put(pg, r, FC_CONNECT_TYPE, val(pg, c, "connect_type"));
+	put(pg, r, FC_CALL_RESULT, val(pg, c, "call_result"));
 	party(pg, r, c, "caller", FC_CALLER, FC_CALLER_MATCHED);
 	party(pg, r, c, "callee", FC_CALLEE, FC_CALLEE_MATCHED);
-	put(r, FC_INTERNATIONAL, val(pg, c, "international"));
-	put(r, FC_START_TIME, val(pg, c, "start_time"));
-	put(r, FC_ANSWER_TIME, val(pg, c, "answer_time"));
-	put(r, FC_END_TIME, val(pg, c, "end_time"));
-	put(r, FC_DURATION, num(pg, c, "duration"));
+	put(pg, r, FC_INTERNATIONAL, val(pg, c, "international"));
+	put(pg, r, FC_START_TIME, val(pg, c, "start_time"));
+	put(pg, r, FC_ANSWER_TIME, val(pg, c, "answer_time"));
+	put(pg, r, FC_END_TIME, val(pg, c, "end_time"));
+	put(pg, r, FC_DURATION, num(pg, c, "duration"));
 	return emit_rec_source(pg->t, r, pg->src);
 }
 

@@ -23,6 +23,7 @@
 #define EMIT_MAX_SOURCES 16 /* envelope ids kept per record, newest */
 #define EMIT_MAX_IDS 8 /* identities kept per participation */
 #define EMIT_MAX_WARNINGS 20 /* skipped items logged one by one */
+#define EMIT_COMMIT_EVERY 256 /* partitions made durable at once */
 
 /*
  * The position of each field in its type's table (fields.c), so that hot
@@ -249,9 +250,12 @@ int emit_state_open(struct emit_state **out, const char *dir,
 int emit_state_load_part(struct emit_state *s, enum emit_type ty,
     const char *day, struct zp_buf *out);
 
-/* emit_state_save_part replaces partition (type, day) with data. */
+/* emit_state_save_part replaces partition (type, day) with data at the
+ * next emit_state_commit, which makes every partition saved since the
+ * last one durable at once; 0 or ZP_EIO (reported). */
 int emit_state_save_part(struct emit_state *s, enum emit_type ty,
     const char *day, const char *data, size_t n);
+int emit_state_commit(struct emit_state *s);
 
 /* emit_state_minfo returns the meeting facts of the state (loaded at
  * open into t's minfo and winfo maps); emit_state_save_index writes

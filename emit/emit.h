@@ -137,6 +137,11 @@ struct emit_sink_ops {
 	int (*close)(struct emit_sink *s);
 	/* free releases everything; accepts NULL and clears the pointer. */
 	void (*free)(struct emit_sink **s);
+	/* commit makes the partitions put since the last commit durable
+	 * and visible (file sinks write temporary files, then rename them
+	 * all at once); NULL for sinks that deliver at put.  The state
+	 * saves those partitions only after every sink's commit. */
+	int (*commit)(struct emit_sink *s);
 };
 
 extern const struct emit_sink_ops emit_sink_jsonl; /* sink_files.c */

@@ -57,6 +57,7 @@ struct flush {
 	struct emit_pmap *old_ids; /* (uuid, id) -> old index + 1 */
 	struct emit_pmap *moved; /* (day, key) -> orphans moved out */
 	struct emit_pmap *orphaned; /* (account, key) -> known orphans */
+	unsigned long uncommitted; /* partitions since the start */
 };
 
 /* --- ordering -------------------------------------------------------- */
@@ -588,8 +589,39 @@ adopt_all(struct flush *f, const char ***days, size_t *n_days)
 
 /* --- the whole flush ------------------------------------------------- */
 
+/* commit makes what the sinks took durable, then the state's record of
+ * it: a partition is saved only once every sink has it. */
+static int
+commit(struct flush *f)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < f->n_sinks; i++)
+		if (f->ops[i]->commit != NULL &&
+		    (rc = f->ops[i]->commit(f->sinks[i])) != 0)
+			return rc;
+	return emit_state_commit(f->s);
+}
+
+/* partition_then_commit runs partition() and commits every
+ * EMIT_COMMIT_EVERY partitions; after a failure it commits what the
+ * partitions before it delivered. */
+static int
+partition_then_commit(struct flush *f, enum emit_type ty, const char *day,
+    struct emit_rec **recs, size_t n)
+{
+	int rc = partition(f, ty, day, recs, n);
+
+	if (rc != 0) {
+		commit(f);
+		return rc;
+	}
+	return ++f->uncommitted % EMIT_COMMIT_EVERY == 0 ? commit(f) : 0;
+}
+
 /* each_partition runs partition() over the sorted records, plus the
- * participation days that orphans left. */
+ * participation days that orphans left, and commits at the end. */
 static int
 each_partition(struct flush *f, struct emit_rec **v, size_t n,
     const char **days, size_t n_days)
@@ -605,15 +637,17 @@ each_partition(struct flush *f, struct emit_rec **v, size_t n,
 		for (k = 0; v[i]->type == EMIT_PARTICIPATION && k < n_days; k++)
 			if (days[k] != NULL && strcmp(days[k], v[i]->day) == 0)
 				days[k] = NULL; /* done with its records */
-		if ((rc = partition(f, v[i]->type, v[i]->day, v + i, j - i)))
+		if ((rc = partition_then_commit(
+			 f, v[i]->type, v[i]->day, v + i, j - i)))
 			return rc;
 		i = j;
 	}
 	for (k = 0; k < n_days; k++)
-		if (days[k] != NULL &&
-		    (rc = partition(f, EMIT_PARTICIPATION, days[k], NULL, 0)))
+		if (days[k] != NULL && (rc = partition_then_commit(f,
+					    EMIT_PARTICIPATION, days[k], NULL,
+					    0)))
 			return rc;
-	return 0;
+	return commit(f);
 }
 
 /* flush_release frees what the flush held. */

@@ -263,6 +263,8 @@ emit_run(const struct emit_options *o)
 			zp_error("stopped: %s; the partitions not delivered are "
 				 "delivered by the next run with this state",
 			    zp_strerror(frc));
+		if (frc == ZP_ETRANSPORT) /* a sink's receiver: retry later */
+			frc = ZP_EIO;
 		rc = rc != 0 ? rc : frc;
 	}
 	rc = close_all(&r, rc);

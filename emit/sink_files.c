@@ -32,6 +32,7 @@
 
 #include "arena.h"
 #include "error.h"
+#include "file.h"
 #include "log.h"
 
 #define FILE_MODE 0644
@@ -59,6 +60,7 @@ struct emit_sink {
 	struct zp_arena arena; /* csv: one record's DOM */
 	struct zp_json_parser parser;
 	int fd; /* the temporary file, or -1 */
+	struct zp_file_batch batch; /* files put, renamed at the commit */
 	int lock_fd; /* DIR/.zp-emit.lock, held while the sink is open */
 	int made[EMIT_NTYPES]; /* DIR/<stream> is known to exist */
 };
@@ -170,25 +172,6 @@ make_stream(struct emit_sink *s, enum emit_type t)
 	return rc;
 }
 
-/* sync_parent fsyncs the folder that holds path; failing is harmless. */
-static void
-sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = strndup(path, slash != NULL ? (size_t)(slash - path) : 0);
-	int fd;
-
-	if (dir == NULL)
-		return;
-	fd =
-	    open(*dir != '\0' ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 /* ------------------------------------------------------------------ */
 /* The temporary file                                                  */
 /* ------------------------------------------------------------------ */
@@ -258,10 +241,10 @@ tmp_abort(struct emit_sink *s)
 	s->fd = -1;
 }
 
-/* tmp_commit writes the rest, fsyncs, and renames the temporary file
- * over s->path; on failure the old partition file is untouched. */
+/* tmp_done writes the rest and closes the temporary file, to be renamed
+ * over s->path at the commit; on failure the old file is untouched. */
 static int
-tmp_commit(struct emit_sink *s)
+tmp_done(struct emit_sink *s)
 {
 	int rc, e = 0;
 
@@ -269,9 +252,7 @@ tmp_commit(struct emit_sink *s)
 		tmp_abort(s);
 		return rc;
 	}
-	if (fsync(s->fd) != 0)
-		e = errno;
-	if (close(s->fd) != 0 && e == 0)
+	if (close(s->fd) != 0)
 		e = errno;
 	s->fd = -1;
 	if (e != 0) {
@@ -279,14 +260,10 @@ tmp_commit(struct emit_sink *s)
 		unlink(s->tmp.data);
 		return ZP_EIO;
 	}
-	if (rename(s->tmp.data, s->path.data) != 0) {
-		e = errno;
-		zp_error("cannot rename %s to %s: %s", s->tmp.data,
-		    s->path.data, strerror(e));
+	if (zp_file_batch_add(&s->batch, s->tmp.data, s->path.data) != 0) {
 		unlink(s->tmp.data);
-		return ZP_EIO;
+		return ZP_ENOMEM;
 	}
-	sync_parent(s->path.data);
 	return 0;
 }
 
@@ -467,6 +444,7 @@ files_free(struct emit_sink **sp)
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
 	tmp_abort(s);
+	zp_file_batch_release(&s->batch);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	zp_buf_release(&s->path);
@@ -607,20 +585,12 @@ files_missing(struct emit_sink *s, enum emit_type t, const char *day)
 	return ZP_EIO;
 }
 
-/* files_remove deletes the file of a partition left with no records. */
+/* files_remove deletes, at the commit, the file of a partition left
+ * with no records. */
 static int
 files_remove(struct emit_sink *s)
 {
-	int e;
-
-	if (unlink(s->path.data) == 0) {
-		sync_parent(s->path.data);
-		return 0;
-	}
-	if ((e = errno) == ENOENT || e == ENOTDIR)
-		return 0;
-	zp_error("cannot remove %s: %s", s->path.data, strerror(e));
-	return ZP_EIO;
+	return zp_file_batch_add(&s->batch, NULL, s->path.data);
 }
 
 /* files_write streams the header and every record of p into the
@@ -660,14 +630,30 @@ files_put(struct emit_sink *s, const struct emit_part *p)
 		tmp_abort(s);
 		return rc;
 	}
-	return tmp_commit(s);
+	return tmp_done(s);
 }
 
-/* files_close: every put finished its file, so nothing is pending. */
+/* files_commit syncs the files put since the last commit and renames
+ * them over their partitions. */
+static int
+files_commit(struct emit_sink *s)
+{
+	const char *failed = NULL;
+	int e = 0;
+
+	if (zp_file_batch_commit(&s->batch, &e, &failed) == 0)
+		return 0;
+	zp_error("cannot replace %s: %s", failed ? failed : s->dir,
+	    strerror(e));
+	return ZP_EIO;
+}
+
+/* files_close: the run commits before it closes; what is left was not
+ * meant to be (a failed run) and is removed. */
 static int
 files_close(struct emit_sink *s)
 {
-	(void)s;
+	zp_file_batch_abort(&s->batch);
 	return 0;
 }
 
@@ -694,7 +680,7 @@ csv_open(
 	return files_open(out, spec, &csv_format);
 }
 
-const struct emit_sink_ops emit_sink_jsonl = {
-    "jsonl:", jsonl_open, files_missing, files_put, files_close, files_free};
-const struct emit_sink_ops emit_sink_csv = {
-    "csv:", csv_open, files_missing, files_put, files_close, files_free};
+const struct emit_sink_ops emit_sink_jsonl = {"jsonl:", jsonl_open,
+    files_missing, files_put, files_close, files_free, files_commit};
+const struct emit_sink_ops emit_sink_csv = {"csv:", csv_open, files_missing,
+    files_put, files_close, files_free, files_commit};

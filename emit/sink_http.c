@@ -586,4 +586,4 @@ http_free(struct emit_sink **sp)
 }
 
 const struct emit_sink_ops emit_sink_http = {
-    "http", http_open, NULL, http_put, http_close, http_free};
+    "http", http_open, NULL, http_put, http_close, http_free, NULL};

@@ -41,6 +41,7 @@ struct emit_state {
 	struct emit_orphan *orphans;
 	size_t n_orphans, cap_orphans;
 	struct zp_buf path;
+	struct zp_file_batch batch; /* partitions saved, not committed */
 };
 
 /* --- paths ----------------------------------------------------------- */
@@ -277,9 +278,22 @@ emit_state_save_part(struct emit_state *s, enum emit_type ty,
 	    (p = path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty),
 		 day)) == NULL)
 		return rc ? rc : ZP_ENOMEM;
-	if ((rc = zp_file_write_atomic(p, data, n, 0600, &err)) != 0)
-		zp_error("%s: %s", p, strerror(err));
+	if ((rc = zp_file_batch_write(&s->batch, p, data, n, 0600, &err)))
+		zp_error("%s: %s", p, rc == ZP_EIO ? strerror(err)
+						   : zp_strerror(rc));
 	return rc;
+}
+
+int
+emit_state_commit(struct emit_state *s)
+{
+	const char *failed = NULL;
+	int err = 0;
+
+	if (zp_file_batch_commit(&s->batch, &err, &failed) == 0)
+		return 0;
+	zp_error("%s: %s", failed ? failed : s->dir, strerror(err));
+	return ZP_EIO;
 }
 
 /* --- index and orphans ----------------------------------------------- */
@@ -452,6 +466,7 @@ emit_state_close(struct emit_state **sp)
 		if (rc == 0)
 			rc = save_orphans(s);
 	}
+	zp_file_batch_release(&s->batch); /* what no commit made durable */
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	free(s->dir);

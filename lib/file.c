@@ -1,4 +1,5 @@
 /* file.c - whole files: read, replace atomically (file.h). */
+#define _GNU_SOURCE /* syncfs(2) */
 #include "file.h"
 
 #include <errno.h>
@@ -156,4 +157,156 @@ zp_file_write_atomic(
 		return set_err(err, e, ZP_EIO);
 	sync_dir(path);
 	return 0;
+}
+
+/* --- batches --------------------------------------------------------- */
+
+/* One replacement of a batch. */
+struct zp_file_pending {
+	char *tmp; /* NULL: remove path */
+	char *path;
+};
+
+int
+zp_file_batch_add(struct zp_file_batch *b, const char *tmp, const char *path)
+{
+	struct zp_file_pending *v;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+
+		if ((v = realloc(b->v, cap * sizeof(*v))) == NULL)
+			return ZP_ENOMEM;
+		b->v = v;
+		b->cap = cap;
+	}
+	v = &b->v[b->n];
+	v->tmp = tmp != NULL ? strdup(tmp) : NULL;
+	v->path = strdup(path);
+	if (v->path == NULL || (tmp != NULL && v->tmp == NULL)) {
+		free(v->tmp);
+		free(v->path);
+		return ZP_ENOMEM;
+	}
+	b->n++;
+	return 0;
+}
+
+int
+zp_file_batch_write(struct zp_file_batch *b, const char *path,
+    const void *data, size_t n, int mode, int *err)
+{
+	char *tmp = malloc(strlen(path) + sizeof(".XXXXXX"));
+	int fd, e, rc;
+
+	set_err(err, 0, 0);
+	if (tmp == NULL)
+		return ZP_ENOMEM;
+	sprintf(tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		e = errno;
+		free(tmp);
+		return set_err(err, e, ZP_EIO);
+	}
+	if ((e = fchmod(fd, (mode_t)mode) != 0 ? errno : 0) == 0)
+		e = write_all(fd, data, n);
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		free(tmp);
+		return set_err(err, e, ZP_EIO);
+	}
+	rc = zp_file_batch_add(b, tmp, path);
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* parent_of writes the folder of path into dir (size n). */
+static void
+parent_of(const char *path, char *dir, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, n, ".");
+	else
+		snprintf(dir, n, "%.*s",
+		    (int)(slash == path ? 1 : (size_t)(slash - path)), path);
+}
+
+/* sync_folders runs fn (syncfs or fsync) once on each distinct folder of
+ * the batch's paths. */
+static void
+sync_folders(const struct zp_file_batch *b, int (*fn)(int))
+{
+	char dir[4096], last[4096] = "";
+	size_t i;
+	int fd;
+
+	for (i = 0; i < b->n; i++) {
+		parent_of(b->v[i].path, dir, sizeof(dir));
+		if (strcmp(dir, last) == 0)
+			continue;
+		snprintf(last, sizeof(last), "%s", dir);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			fn(fd);
+			close(fd);
+		}
+	}
+}
+
+int
+zp_file_batch_commit(struct zp_file_batch *b, int *err, const char **failed)
+{
+	size_t i;
+	int e = 0;
+
+	set_err(err, 0, 0);
+	if (failed != NULL)
+		*failed = NULL;
+	if (b->n == 0)
+		return 0;
+	sync_folders(b, syncfs); /* every temporary file's data, at once */
+	for (i = 0; e == 0 && i < b->n; i++) {
+		if (b->v[i].tmp != NULL ? rename(b->v[i].tmp, b->v[i].path) != 0
+					: (unlink(b->v[i].path) != 0 &&
+					      errno != ENOENT))
+			e = errno;
+		if (e != 0 && failed != NULL)
+			*failed = b->v[i].path;
+		if (e == 0) {
+			free(b->v[i].tmp);
+			b->v[i].tmp = NULL;
+		}
+	}
+	if (e == 0)
+		sync_folders(b, fsync);
+	zp_file_batch_abort(b);
+	return e != 0 ? set_err(err, e, ZP_EIO) : 0;
+}
+
+void
+zp_file_batch_abort(struct zp_file_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->v[i].tmp != NULL)
+			unlink(b->v[i].tmp);
+		free(b->v[i].tmp);
+		free(b->v[i].path);
+	}
+	b->n = 0;
+}
+
+void
+zp_file_batch_release(struct zp_file_batch *b)
+{
+	zp_file_batch_abort(b);
+	free(b->v);
+	b->v = NULL;
+	b->cap = 0;
 }

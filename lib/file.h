@@ -30,4 +30,54 @@ int zp_file_read(const char *path, struct zp_buf *out, size_t max, int *err);
 int zp_file_write_atomic(
     const char *path, const void *data, size_t n, int mode, int *err);
 
+/*
+ * A batch of replacements made durable together: many files written one
+ * after the other would each pay an fsync; a batch pays one syncfs(2) of
+ * the filesystem for all, then renames each temporary file over its
+ * target and fsyncs each folder once.  A crash before the commit leaves
+ * every target as it was (and temporary files beside them); during the
+ * renames, each target either old or new.
+ */
+struct zp_file_pending;
+struct zp_file_batch {
+	struct zp_file_pending *v;
+	size_t n, cap;
+};
+
+#define ZP_FILE_BATCH_INIT                                                    \
+	{                                                                     \
+		NULL, 0, 0                                                    \
+	}
+
+/*
+ * zp_file_batch_write writes data into a new temporary file beside path
+ * (mode as zp_file_write_atomic's) and adds it to b, to replace path at
+ * the commit.  0, or ZP_EIO with the errno in *err, or ZP_ENOMEM.
+ */
+int zp_file_batch_write(struct zp_file_batch *b, const char *path,
+    const void *data, size_t n, int mode, int *err);
+
+/*
+ * zp_file_batch_add adds a temporary file the caller wrote and closed
+ * (tmp, beside path) to replace path at the commit; tmp NULL removes
+ * path at the commit.  Both are copied.  0 or ZP_ENOMEM.
+ */
+int zp_file_batch_add(
+    struct zp_file_batch *b, const char *tmp, const char *path);
+
+/*
+ * zp_file_batch_commit syncs, renames and removes as added, then empties
+ * b.  0, or ZP_EIO with the errno in *err and the path that failed in
+ * *failed (borrowed until the next call); the temporary files not yet
+ * renamed are removed.
+ */
+int zp_file_batch_commit(
+    struct zp_file_batch *b, int *err, const char **failed);
+
+/* zp_file_batch_abort removes the temporary files and empties b. */
+void zp_file_batch_abort(struct zp_file_batch *b);
+
+/* zp_file_batch_release aborts what is pending and frees b's memory. */
+void zp_file_batch_release(struct zp_file_batch *b);
+
 #endif

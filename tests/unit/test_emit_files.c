@@ -69,7 +69,8 @@ slurp(const char *path, struct zp_buf *b)
 	return zp_file_read(path, b, 1u << 30, NULL);
 }
 
-/* list_dir writes the sorted names in path, space-separated, into b. */
+/* list_dir writes the sorted names in path, space-separated, into b;
+ * the sink's own lock file is left out. */
 static void
 list_dir(const char *path, struct zp_buf *b)
 {
@@ -79,9 +80,10 @@ list_dir(const char *path, struct zp_buf *b)
 	zp_buf_reset(b);
 	zp_buf_puts(b, "");
 	for (i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.' ||
-		    (strcmp(names[i]->d_name, ".") != 0 &&
-			strcmp(names[i]->d_name, "..") != 0)) {
+		if (strcmp(names[i]->d_name, ".zp-emit.lock") != 0 &&
+		    (names[i]->d_name[0] != '.' ||
+			(strcmp(names[i]->d_name, ".") != 0 &&
+			    strcmp(names[i]->d_name, "..") != 0))) {
 			if (b->len > 0)
 				zp_buf_putc(b, ' ');
 			zp_buf_puts(b, names[i]->d_name);
@@ -119,6 +121,7 @@ put_lines(const struct emit_sink_ops *kind, struct emit_sink *s,
 	struct emit_line l[8];
 	struct emit_part p;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < n && i < 8; i++) {
 		l[i].json = lines[i];
@@ -131,7 +134,8 @@ put_lines(const struct emit_sink_ops *kind, struct emit_sink *s,
 	p.n_all = n;
 	p.changed = l;
 	p.n_changed = n;
-	return kind->put(s, &p);
+	rc = kind->put(s, &p);
+	return rc != 0 ? rc : kind->commit(s); /* as the flush does */
 }
 
 /* ------------------------------------------------------------------ */
@@ -298,6 +302,7 @@ TEST(emit_files_large_partition_streams)
 	snprintf(spec, sizeof(spec), "jsonl:%s", t.path);
 	CHECK_INT(open_sink(&emit_sink_jsonl, spec, &s, NULL), 0);
 	CHECK_INT(emit_sink_jsonl.put(s, &part), 0);
+	CHECK_INT(emit_sink_jsonl.commit(s), 0);
 	CHECK(want.len > (1u << 20));
 	CHECK_INT(
 	    slurp(tpath(&t, "meetings/2026-01-02.jsonl", p, sizeof(p)), &b),

@@ -1,0 +1,405 @@
+/*
+ * test_emit_core.c - zp-emit's records: the field table, times, building
+ * participations from pages, and merging runs through a real state
+ * directory (a sink of this file's own records what it is handed).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "envelope.h"
+#include "error.h"
+#include "file.h"
+#include "harness.h"
+
+/* --- the field table -------------------------------------------------- */
+
+TEST(emit_fields_positions)
+{
+	static const struct {
+		enum emit_type t;
+		int pos;
+		const char *name;
+	} pos[] = {{EMIT_USER, FU_ID, "id"}, {EMIT_USER, FU_PMI, "pmi"},
+	    {EMIT_USER, FU_LAST_LOGIN_TIME, "last_login_time"},
+	    {EMIT_USER, FU_SOURCES, "sources"},
+	    {EMIT_MEETING, FM_UUID, "uuid"}, {EMIT_MEETING, FM_HOST, "host"},
+	    {EMIT_MEETING, FM_PARTICIPANTS_COUNT, "participants_count"},
+	    {EMIT_PARTICIPATION, FP_MEETING_UUID, "meeting_uuid"},
+	    {EMIT_PARTICIPATION, FP_ROLE, "role"},
+	    {EMIT_PARTICIPATION, FP_SESSIONS, "sessions"},
+	    {EMIT_PARTICIPATION, FP_CONNECTION_TYPE, "connection_type"},
+	    {EMIT_WEBINAR, FW_CREATED_AT, "created_at"},
+	    {EMIT_RECORDING, FR_FILES, "files"},
+	    {EMIT_CALL, FC_CALLEE_MATCHED, "callee_matched"},
+	    {EMIT_CALL, FC_DURATION, "duration"}};
+	const int n[EMIT_NTYPES] = {FU_N, FM_N, FP_N, FW_N, FR_N, FC_N};
+	size_t i, got;
+
+	for (i = 0; i < sizeof(pos) / sizeof(pos[0]); i++)
+		CHECK_INT(emit_field_index(pos[i].t, pos[i].name), pos[i].pos);
+	for (i = 0; i < EMIT_NTYPES; i++) {
+		emit_fields(i, &got);
+		CHECK_INT(got, n[i]);
+		CHECK_INT(emit_type_of(emit_stream_name(i)), i);
+		CHECK_INT(emit_type_of(emit_type_name(i)), i);
+	}
+	CHECK_INT(emit_type_of("nope"), -1);
+}
+
+/* --- times ------------------------------------------------------------ */
+
+TEST(emit_time_parse_and_format)
+{
+	char s[21], d[11];
+	time_t t;
+
+	CHECK_INT(emit_time_parse("2026-11-09T18:03:38Z", 20, &t), 0);
+	CHECK_INT(t, 1794247418);
+	emit_time_format(t, s);
+	CHECK_STR(s, "2026-11-09T18:03:38Z");
+	CHECK_INT(emit_time_parse("2026-11-09T20:03:38.125+02:00", 29, &t), 0);
+	emit_time_format(t, s);
+	CHECK_STR(s, "2026-11-09T18:03:38Z");
+	CHECK_INT(emit_time_parse("1969-12-31T23:59:59Z", 20, &t), 0);
+	CHECK_INT(t, -1);
+	emit_day_of(t, d);
+	CHECK_STR(d, "1969-12-31");
+	CHECK_INT(emit_time_parse("2026-02-29T00:00:00", 19, &t), ZP_EINVAL);
+	CHECK_INT(emit_time_parse("2026-13-01T00:00:00Z", 20, &t), ZP_EINVAL);
+	CHECK_INT(emit_time_parse("yesterday at noon!!", 19, &t), ZP_EINVAL);
+	CHECK_INT(emit_time_parse("2026-11-09T18:03:38+2", 21, &t), ZP_EINVAL);
+}
+
+/* --- pages to records ------------------------------------------------- */
+
+/* A sink of this test: it keeps what each put hands it. */
+struct emit_sink {
+	struct zp_buf all, changed;
+	int puts;
+};
+
+static int
+cap_open(struct emit_sink **out, const char *spec,
+    const struct emit_options *o)
+{
+	(void)spec;
+	(void)o;
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : ZP_ENOMEM;
+}
+
+static int
+cap_put(struct emit_sink *s, const struct emit_part *p)
+{
+	size_t i;
+
+	s->puts++;
+	for (i = 0; i < p->n_all; i++) {
+		zp_buf_append(&s->all, p->all[i].json, p->all[i].len);
+		zp_buf_putc(&s->all, '\n');
+	}
+	for (i = 0; i < p->n_changed; i++) {
+		zp_buf_append(&s->changed, p->changed[i].json,
+		    p->changed[i].len);
+		zp_buf_putc(&s->changed, '\n');
+	}
+	return 0;
+}
+
+static int
+cap_close(struct emit_sink *s)
+{
+	(void)s;
+	return 0;
+}
+
+static void
+cap_free(struct emit_sink **s)
+{
+	if (*s == NULL)
+		return;
+	zp_buf_release(&(*s)->all);
+	zp_buf_release(&(*s)->changed);
+	free(*s);
+	*s = NULL;
+}
+
+static const struct emit_sink_ops cap_ops = {
+    "cap:", cap_open, NULL, cap_put, cap_close, cap_free, NULL};
+
+/* feed builds the records of the NUL-separated envelopes in text. */
+static void
+feed(struct emit_table *t, const char *const *lines, size_t n)
+{
+	struct zp_arena a = ZP_ARENA_INIT;
+	struct zp_json_parser p;
+	struct zp_envelope e;
+	struct zp_json *body, *ids;
+	size_t i, k;
+
+	zp_json_parser_init(&p, &a);
+	zp_env_init(&e);
+	for (i = 0; i < n; i++) {
+		CHECK_INT(zp_env_parse(&e, lines[i], strlen(lines[i])), 0);
+		CHECK_INT(zp_env_body_dom(&e, &p, &body), 0);
+		ids = NULL;
+		for (k = 0; k < e.nextra; k++)
+			if (e.extra[k].key.n == 10)
+				CHECK_INT(zp_json_parse(&p, e.extra[k].value.p,
+					      e.extra[k].value.n, &ids),
+				    0);
+		CHECK_INT(emit_build(t, &e, body, ids, "test"), 0);
+	}
+	zp_env_release(&e);
+	zp_json_parser_release(&p);
+	zp_arena_release(&a);
+}
+
+/* run feeds lines to a fresh table and flushes into state dir (NULL: in
+ * memory), returning what the sink was handed. */
+static void
+run(const char *dir, const char *const *lines, size_t n,
+    struct zp_buf *all, struct zp_buf *changed)
+{
+	struct emit_table t;
+	struct emit_state *s = NULL;
+	struct emit_sink *sink = NULL;
+	const struct emit_sink_ops *ops = &cap_ops;
+	struct emit_flush_stats st;
+
+	CHECK_INT(emit_table_init(&t), 0);
+	CHECK_INT(emit_state_open(&s, dir, &t), 0);
+	CHECK_INT(cap_open(&sink, NULL, NULL), 0);
+	feed(&t, lines, n);
+	CHECK_INT(emit_flush(&t, s, &sink, &ops, 1, NULL, &st), 0);
+	CHECK_INT(emit_state_close(&s), 0);
+	zp_buf_reset(all);
+	zp_buf_reset(changed);
+	zp_buf_append(all, sink->all.data ? sink->all.data : "", sink->all.len);
+	zp_buf_append(changed, sink->changed.data ? sink->changed.data : "",
+	    sink->changed.len);
+	cap_free(&sink);
+	emit_table_release(&t);
+}
+
+#define PARTS(id, body)                                                       \
+	"{\"v\":1,\"id\":\"" id "\",\"kind\":\"page\",\"account\":\"acme\","  \
+	"\"method\":\"GET\",\"path\":\"/v2/past_meetings/%252Fv%253D%253D/"  \
+	"participants\",\"endpoint\":\"/v2/past_meetings/{meetingId}/"        \
+	"participants\",\"status\":200,\"at\":\"2026-11-10T00:00:00Z\"," body \
+	"}"
+#define MEETING                                                               \
+	"{\"v\":1,\"id\":\"m1\",\"kind\":\"page\",\"account\":\"acme\","      \
+	"\"method\":\"GET\",\"path\":\"/v2/past_meetings/x\",\"endpoint\":"   \
+	"\"/v2/past_meetings/{meetingId}\",\"status\":200,\"at\":"            \
+	"\"2026-11-10T00:00:00Z\",\"body\":{\"uuid\":\"/v==\",\"id\":42,"     \
+	"\"host_id\":\"H\",\"type\":8,\"start_time\":"                        \
+	"\"2026-11-09T23:55:00Z\",\"end_time\":\"2026-11-10T00:40:00Z\"}}"
+
+/* field returns the text of "name": in line, up to the next comma. */
+static const char *
+field(const char *all, const char *key, const char *name, char *out,
+    size_t n)
+{
+	const char *line = strstr(all, key), *f, *end;
+	char pat[64];
+
+	out[0] = '\0';
+	if (line == NULL)
+		return out;
+	snprintf(pat, sizeof(pat), "\"%s\":", name);
+	if ((f = strstr(line, pat)) == NULL)
+		return out;
+	f += strlen(pat);
+	if (f[0] == '[')
+		end = strstr(f, f[1] == '[' ? "]]" : "]") + (f[1] == '[' ? 2 : 1);
+	else
+		end = strpbrk(f, ",}");
+	snprintf(out, n, "%.*s", (int)(end - f), f);
+	return out;
+}
+
+TEST(emit_participation_sessions_merge)
+{
+	/* Ann drops out and rejoins, and is on a second device for a
+	 * while (overlap); her sessions come on two pages, one of them
+	 * without her e-mail.  Zoom's double encoding of "/v==" in the
+	 * path is undone. */
+	static const char *const lines[] = {
+	    MEETING,
+	    PARTS("p1", "\"body\":{\"participants\":[{\"id\":\"A\","
+			"\"user_email\":\"ann@x.example\",\"user_id\":\"1\","
+			"\"join_time\":\"2026-11-09T23:56:00Z\",\"leave_time\":"
+			"\"2026-11-10T00:10:00Z\"},{\"id\":\"H\",\"user_id\":"
+			"\"2\",\"join_time\":\"2026-11-09T23:55:00Z\","
+			"\"leave_time\":\"2026-11-10T00:40:00Z\"}]}"),
+	    PARTS("p2", "\"body\":{\"participants\":[{\"id\":\"\","
+			"\"user_email\":\"ann@x.example\",\"user_id\":\"3\","
+			"\"join_time\":\"2026-11-10T00:05:00Z\",\"leave_time\":"
+			"\"2026-11-10T00:20:00Z\"},{\"id\":\"A\",\"user_id\":"
+			"\"4\",\"join_time\":\"2026-11-10T00:30:00Z\","
+			"\"leave_time\":\"2026-11-10T00:35:00Z\"}]}"),
+	};
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
+	char v[512];
+
+	run(NULL, lines, 3, &all, &changed);
+	/* 23:56-00:20 (the overlap once) + 00:30-00:35 = 29 minutes */
+	CHECK_STR(field(all.data, "\"acme//v==/\\\"A\\\"", "seconds", v,
+		      sizeof(v)),
+	    "");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "seconds", v,
+		      sizeof(v)),
+	    "1740");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "minutes", v,
+		      sizeof(v)),
+	    "29");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "session_count",
+		      v, sizeof(v)),
+	    "3");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "ids", v,
+		      sizeof(v)),
+	    "[\"A\",\"ann@x.example\"]");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "role", v,
+		      sizeof(v)),
+	    "\"attendee\"");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/H\"", "role", v,
+		      sizeof(v)),
+	    "\"host\"");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "day", v,
+		      sizeof(v)),
+	    "\"2026-11-09\""); /* the meeting's day, not the join's */
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "meeting_kind", v,
+		      sizeof(v)),
+	    "\"recurring\"");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "sources", v,
+		      sizeof(v)),
+	    "[\"p1\",\"p2\"]");
+	CHECK(strcmp(all.data, changed.data) == 0); /* no state: all new */
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
+}
+
+/* tmpdir makes a fresh folder for a state. */
+static void
+tmpdir(char *out, size_t n)
+{
+	snprintf(out, n, "/tmp/zp-emit-core.XXXXXX");
+	CHECK(mkdtemp(out) != NULL);
+}
+
+/* rm_rf removes dir (a test's own folder). */
+static void
+rm_rf(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
+TEST(emit_state_matched_later_replaces_pseudonym)
+{
+	/* Run 1: a guest zp-match could not name; run 2: the roster knows
+	 * her.  One participation remains, the person's, with both
+	 * sessions; run 3 (run 2 again) changes nothing. */
+	static const char *const one[] = {
+	    PARTS("p1", "\"identities\":{\"g@y.example\":{\"person\":null,"
+			"\"via\":\"none\",\"internal\":false}},\"body\":{"
+			"\"participants\":[{\"user_email\":\"g@y.example\","
+			"\"user_id\":\"7\",\"join_time\":"
+			"\"2026-11-10T00:00:00Z\",\"leave_time\":"
+			"\"2026-11-10T00:10:00Z\"}]}")};
+	static const char *const two[] = {
+	    PARTS("p2", "\"identities\":{\"g@y.example\":{\"person\":\"P9\","
+			"\"via\":\"email\",\"internal\":true}},\"body\":{"
+			"\"participants\":[{\"user_email\":\"g@y.example\","
+			"\"user_id\":\"8\",\"join_time\":"
+			"\"2026-11-10T00:20:00Z\",\"leave_time\":"
+			"\"2026-11-10T00:30:00Z\"}]}")};
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
+	char dir[64], v[512];
+
+	tmpdir(dir, sizeof(dir));
+	run(dir, one, 1, &all, &changed);
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/g@y.example\"",
+		      "matched", v, sizeof(v)),
+	    "false");
+	run(dir, two, 1, &all, &changed);
+	CHECK(strstr(all.data, "acme//v==/g@y.example") == NULL);
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/P9\"", "seconds", v,
+		      sizeof(v)),
+	    "1200");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/P9\"", "sources", v,
+		      sizeof(v)),
+	    "[\"p1\",\"p2\"]");
+	CHECK(strcmp(all.data, changed.data) == 0);
+	run(dir, two, 1, &all, &changed);
+	CHECK_INT(changed.len, 0);
+	CHECK_INT(all.len, 0); /* no partition changed: nothing handed */
+	rm_rf(dir);
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
+}
+
+TEST(emit_state_orphan_moves_to_its_meeting_day)
+{
+	/* Run 1 has the participants only: the participation waits on its
+	 * first join's day (11-10).  Run 2 has the meeting, which began on
+	 * 11-09: the participation moves there, and 11-10 is emptied. */
+	static const char *const one[] = {
+	    PARTS("p1", "\"body\":{\"participants\":[{\"id\":\"A\","
+			"\"user_id\":\"1\",\"join_time\":"
+			"\"2026-11-10T00:01:00Z\",\"leave_time\":"
+			"\"2026-11-10T00:10:00Z\"}]}")};
+	static const char *const two[] = {MEETING};
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT, f = ZP_BUF_INIT;
+	char dir[64], path[128], v[512];
+
+	tmpdir(dir, sizeof(dir));
+	run(dir, one, 1, &all, &changed);
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "day", v,
+		      sizeof(v)),
+	    "\"2026-11-10\"");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "role", v,
+		      sizeof(v)),
+	    "null");
+	run(dir, two, 1, &all, &changed);
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "day", v,
+		      sizeof(v)),
+	    "\"2026-11-09\"");
+	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "meeting_id", v,
+		      sizeof(v)),
+	    "42");
+	snprintf(path, sizeof(path), "%s/records/participations/2026-11-10.ndjson",
+	    dir);
+	CHECK_INT(zp_file_read(path, &f, 1 << 20, NULL), 0);
+	CHECK_INT(f.len, 0);
+	snprintf(path, sizeof(path), "%s/orphans.ndjson", dir);
+	zp_buf_reset(&f);
+	CHECK_INT(zp_file_read(path, &f, 1 << 20, NULL), 0);
+	CHECK_INT(f.len, 0);
+	rm_rf(dir);
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
+	zp_buf_release(&f);
+}
+
+TEST(emit_state_is_locked)
+{
+	struct emit_table t;
+	struct emit_state *a = NULL, *b = NULL;
+	char dir[64];
+
+	tmpdir(dir, sizeof(dir));
+	CHECK_INT(emit_table_init(&t), 0);
+	CHECK_INT(emit_state_open(&a, dir, &t), 0);
+	CHECK_INT(emit_state_open(&b, dir, &t), ZP_EIO);
+	emit_state_close(&b);
+	CHECK_INT(emit_state_close(&a), 0);
+	emit_table_release(&t);
+	rm_rf(dir);
+}
