@@ -76,7 +76,7 @@ mark_identities(struct page *pg, const struct zp_json *ids)
 {
 	size_t i;
 
-	pg->t->page_no++;
+	emit_page_begin(pg->t);
 	if (ids == NULL || ids->type != ZP_JSON_OBJECT)
 		return 0;
 	for (i = 0; i < ids->n; i++) {
@@ -221,7 +221,7 @@ static void
 put(struct page *pg, struct emit_rec *r, int i, const char *v)
 {
 	if (v != NULL && (v = typed(pg, r, i, v)) != NULL)
-		r->v[i] = v;
+		SETV(pg->t, r, i, v);
 }
 
 /* items returns the array member key of body, or NULL. */
@@ -339,59 +339,94 @@ static const struct {
 
 #define N_ID_FIELDS (sizeof(id_fields) / sizeof(id_fields[0]))
 
-/* live follows a participation merged into another to the one that
- * holds it now. */
-static struct emit_rec *
-live(struct emit_rec *r)
-{
-	while (r != NULL && r->into != NULL)
-		r = r->into;
-	return r;
-}
+/* The participations of one meeting instance built so far. */
+struct plist {
+	struct emit_rec **v;
+	uint32_t n, cap;
+};
 
-/* find_part finds the participation of uuid that any of the keys names,
- * uniting the ones that two of them name; *out NULL when none. */
+/* names tells whether participation r carries one of keys. */
 static int
-find_part(struct emit_table *t, const char *uuid, const char *const *keys,
-    size_t n, struct emit_rec **out)
+names(const struct emit_rec *r, const char *const *keys, size_t n)
 {
-	struct emit_rec *r;
-	size_t i;
+	size_t i, k;
 
-	*out = NULL;
 	for (i = 0; i < n; i++) {
-		r = live(emit_pmap_get(t->part_ids, uuid, keys[i]));
-		if (r == NULL || r == *out)
-			continue;
-		if (*out == NULL)
-			*out = r;
-		else if (emit_rec_merge(t, *out, r) != 0)
-			return ZP_ENOMEM;
+		if (keys[i] == r->person)
+			return 1;
+		for (k = 0; k < r->n_ids; k++)
+			if (keys[i] == r->ids[k])
+				return 1;
 	}
 	return 0;
 }
 
-/* part_record finds or makes the participation of the identities keys
- * (the last may be the person) and points them all at it. */
+/* plist_of finds or makes the list of meeting uuid of the page's
+ * account. */
+static struct plist *
+plist_of(struct page *pg, const char *uuid)
+{
+	struct plist *l = emit_pmap_get(pg->t->part_ids, pg->account, uuid);
+
+	if (l != NULL)
+		return l;
+	if ((l = zp_arena_alloc(&pg->t->arena, sizeof(*l))) == NULL)
+		return NULL;
+	memset(l, 0, sizeof(*l));
+	return emit_pmap_put(&pg->t->part_ids, pg->account, uuid, l) == 0 ? l
+									 : NULL;
+}
+
+/* plist_add appends r to l. */
+static int
+plist_add(struct emit_table *t, struct plist *l, struct emit_rec *r)
+{
+	struct emit_rec **v;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4;
+		if ((v = zp_arena_alloc(&t->arena, l->cap * sizeof(*v))) ==
+		    NULL)
+			return ZP_ENOMEM;
+		if (l->n > 0)
+			memcpy(v, l->v, l->n * sizeof(*v));
+		l->v = v; /* the old array stays in the arena */
+	}
+	l->v[l->n++] = r;
+	return 0;
+}
+
+/* part_record finds the participation of the meeting that any of keys
+ * (its identities, and last its person if zp-match found one) names,
+ * uniting those that two of them name, or makes one. */
 static int
 part_record(struct page *pg, const char *uuid, const char *const *keys,
     size_t n, struct emit_rec **out)
 {
-	struct emit_rec *r;
-	size_t i;
-	int rc;
+	struct plist *l = plist_of(pg, uuid);
+	struct emit_rec *r = NULL;
+	uint32_t i, k = 0;
 
-	if ((rc = find_part(pg->t, uuid, keys, n, &r)) != 0)
-		return rc;
+	if (l == NULL)
+		return ZP_ENOMEM;
+	for (i = 0; i < l->n; i++) {
+		if (!names(l->v[i], keys, n)) {
+			l->v[k++] = l->v[i];
+		} else if (r == NULL) {
+			r = l->v[i];
+			l->v[k++] = r;
+		} else if (emit_rec_merge(pg->t, r, l->v[i]) != 0) {
+			return ZP_ENOMEM; /* l->v[i] is dead: dropped */
+		}
+	}
+	l->n = k;
 	if (r == NULL) {
-		if ((r = emit_rec_new(pg->t, EMIT_PARTICIPATION)) == NULL)
+		if ((r = emit_rec_new(pg->t, EMIT_PARTICIPATION)) == NULL ||
+		    plist_add(pg->t, l, r) != 0)
 			return ZP_ENOMEM;
 		r->account = pg->account;
-		r->v[FP_MEETING_UUID] = uuid;
+		SETV(pg->t, r, FP_MEETING_UUID, uuid);
 	}
-	for (i = 0; i < n; i++)
-		if (emit_pmap_put(&pg->t->part_ids, uuid, keys[i], r) != 0)
-			return ZP_ENOMEM;
 	*out = r;
 	return 0;
 }
@@ -406,11 +441,17 @@ part_extras(struct page *pg, struct emit_rec *r, const struct zp_json *p)
 	} extra[] = {{"device", FP_DEVICE}, {"ip_address", FP_IP_ADDRESS},
 	    {"location", FP_LOCATION}, {"network_type", FP_NETWORK_TYPE},
 	    {"data_center", FP_DATA_CENTER},
-	    {"connection_type", FP_CONNECTION_TYPE}, {"role", FP_ROLE}};
+	    {"connection_type", FP_CONNECTION_TYPE}};
+	const struct zp_json *role = zp_json_get(p, "role");
 	size_t i;
 
 	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
 		put(pg, r, extra[i].slot, str(pg, p, extra[i].key));
+	if (zp_json_is_str(role, "host") || zp_json_is_str(role, "attendee")) {
+		r->role = zp_json_is_str(role, "host") ? EMIT_ROLE_HOST
+						       : EMIT_ROLE_ATTENDEE;
+		r->role_said = 1;
+	}
 }
 
 /* part_session adds the item's join-leave session to r. */
@@ -481,9 +522,7 @@ one_participant(struct page *pg, const char *uuid, const struct zp_json *p)
 			return ZP_ENOMEM;
 	if (who != NULL)
 		r->person = who;
-	if (internal || r->v[FP_INTERNAL] == NULL)
-		r->v[FP_INTERNAL] = emit_intern(pg->t, internal ? "true" : "false",
-		    internal ? 4 : 5);
+	r->internal |= (uint8_t)internal;
 	part_extras(pg, r, p);
 	if (emit_rec_source(pg->t, r, pg->src) != 0)
 		return ZP_ENOMEM;
@@ -614,8 +653,8 @@ party(struct page *pg, struct emit_rec *r, const struct zp_json *c,
 	}
 	put(pg, r, slot, who != NULL ? who : first);
 	if (first != NULL || who != NULL)
-		r->v[matched_slot] = emit_intern(
-		    pg->t, who ? "true" : "false", who ? 4 : 5);
+		SETV(pg->t, r, matched_slot,
+		    emit_intern(pg->t, who ? "true" : "false", who ? 4 : 5));
 }
 
 /* one_call builds the record of one call log. */
@@ -797,7 +836,10 @@ emit_build(struct emit_table *t, const struct zp_envelope *e,
 	t->pages++;
 	pg.account = emit_intern(t, e->account ? e->account : "",
 	    e->account ? strlen(e->account) : 0);
-	pg.src = e->id != NULL ? emit_intern(t, e->id, strlen(e->id)) : NULL;
+	/* an envelope id is its page's alone: copied, not interned */
+	pg.src = e->id != NULL ? zp_arena_memdup(&t->arena, e->id,
+				     strlen(e->id) + 1)
+			       : NULL;
 	if (pg.account == NULL)
 		return ZP_ENOMEM;
 	if ((rc = mark_identities(&pg, ids)) != 0)

@@ -55,6 +55,30 @@ enum { FC_TYPE, FC_KEY, FC_ACCOUNT, FC_DAY, FC_ID, FC_CALL_ID, FC_DIRECTION,
 	FC_N };
 
 /*
+ * Where field i of type ty lives in a record's v[]: -1 for the fields a
+ * record computes when it is written (type, key, account, day, sources,
+ * and a participation's times, sessions and identities), which take no
+ * room in the hundreds of thousands of records a run holds.
+ */
+extern signed char emit_slots[EMIT_NTYPES][32];
+extern unsigned char emit_nslots[EMIT_NTYPES];
+
+/* V reads field i of record r (JSON text or NULL); SETV writes it. */
+#define V(r, i)                                                               \
+	(emit_slots[(r)->type][(i)] >= 0 &&                                   \
+		emit_slots[(r)->type][(i)] < (r)->n_v                         \
+	    ? (r)->v[emit_slots[(r)->type][(i)]]                              \
+	    : (const char *)NULL)
+#define SETV(t, r, i, x) emit_setv((t), (r), (i), (x))
+
+/* emit_setv sets field i of r to x, making room for the record's slots
+ * when it had only its first; 0, ZP_EINVAL (a computed field) or
+ * ZP_ENOMEM. */
+struct emit_table;
+struct emit_rec;
+int emit_setv(struct emit_table *t, struct emit_rec *r, int i, const char *x);
+
+/*
  * How a participation's identity ranks as its pseudonymous id: a user
  * id, else an e-mail (it has an '@'), else Zoom's per-session
  * participant id, written "session:ID" because it names no one.
@@ -63,6 +87,9 @@ enum emit_rank { EMIT_RANK_USER, EMIT_RANK_EMAIL, EMIT_RANK_SESSION };
 
 /* emit_rank_of tells the rank of identity id (JSON text). */
 enum emit_rank emit_rank_of(const char *id);
+
+/* A participation's role in its meeting. */
+enum emit_role { EMIT_ROLE_NONE, EMIT_ROLE_HOST, EMIT_ROLE_ATTENDEE };
 
 /* One join-leave session of a participation; leave 0: not known. */
 struct emit_session {
@@ -81,6 +108,10 @@ struct emit_rec {
 	uint8_t dead; /* merged into another record of the run */
 	uint8_t n_src, cap_src, n_ids, cap_ids;
 	uint16_t n_ses, cap_ses;
+	uint8_t internal; /* participations: a member (or internal domain) */
+	uint8_t role; /* participations: enum emit_role */
+	uint8_t role_said; /* the dashboard gave the role */
+	uint8_t n_v; /* slots allocated in v */
 	const char *key; /* the natural key (decoded text), interned */
 	const char *account; /* decoded text, interned */
 	char day[11];
@@ -90,7 +121,6 @@ struct emit_rec {
 	const char **ids; /* JSON text, like v */
 	const char *person; /* participations: the matched person; meetings,
 			       webinars, recordings: the host's (JSON text) */
-	struct emit_rec *into; /* the record this one was merged into */
 };
 
 /* Facts about a meeting instance that its participations need. */
@@ -109,10 +139,17 @@ struct emit_table {
 	struct emit_intern *strs; /* interned strings */
 	size_t n_strs, cap_strs;
 	struct emit_pmap *maps[EMIT_NTYPES]; /* (account, id) -> record */
-	struct emit_pmap *part_ids; /* (uuid, identity) -> participation */
+	struct emit_pmap *part_ids; /* (account, uuid) -> the instance's
+				       participations (build.c) */
 	struct emit_pmap *minfo; /* (account, uuid) -> struct emit_minfo */
 	struct emit_pmap *winfo; /* (account, webinar id) -> emit_minfo */
 	unsigned long page_no; /* stamps the page's identities */
+	struct emit_marks {
+		const char **key;
+		const struct zp_json **dom;
+		unsigned long *stamp;
+		size_t n, cap;
+	} marks; /* table.c: the page's identities, by interned value */
 	struct emit_rec **recs; /* every record of the run, in order */
 	size_t n_recs, cap_recs;
 	unsigned long counts[EMIT_NTYPES]; /* records built, per type */
@@ -123,7 +160,8 @@ struct emit_table {
 
 /* --- table.c --------------------------------------------------------- */
 
-/* emit_table_init prepares an empty table; emit_table_release frees it. */
+/* emit_table_init prepares an empty table (and emit_slots, once);
+ * emit_table_release frees it. */
 int emit_table_init(struct emit_table *t);
 void emit_table_release(struct emit_table *t);
 
@@ -143,6 +181,9 @@ const char *emit_intern_mark(struct emit_table *t, const char *s, size_t n,
     const struct zp_json *dom);
 const struct zp_json *emit_intern_marked(
     const struct emit_table *t, const char *s);
+
+/* emit_page_begin forgets the marks of the page before. */
+void emit_page_begin(struct emit_table *t);
 
 /* emit_intern_str interns the JSON string text of s[0..n). */
 const char *emit_intern_str(struct emit_table *t, const char *s, size_t n);
@@ -174,11 +215,6 @@ int emit_rec_id(struct emit_table *t, struct emit_rec *r, const char *id);
  * b is left dead, pointing at a.  0 or ZP_ENOMEM. */
 int emit_rec_merge(struct emit_table *t, struct emit_rec *a, struct emit_rec *b);
 
-/* emit_set sets field name of r to v when v is not NULL. */
-void emit_set(struct emit_rec *r, const char *name, const char *v);
-
-/* emit_get returns field name of r (JSON text), or NULL. */
-const char *emit_get(const struct emit_rec *r, const char *name);
 
 /* The pointer-pair map: (a, b) -> value, both interned pointers. */
 void *emit_pmap_get(const struct emit_pmap *m, const void *a, const void *b);
@@ -209,15 +245,22 @@ int emit_build(struct emit_table *t, const struct zp_envelope *e,
 
 /* --- record.c -------------------------------------------------------- */
 
-/* emit_rec_finish computes a participation's key and the derived facts
- * of every record from the meetings known (emit_flush calls it). */
+/* emit_rec_finish computes the derived facts of a record (its day, a
+ * participation's role and order, a meeting's kind and host) from the
+ * meetings known (emit_flush calls it); ZP_EINVAL for a participation
+ * with no identity, which is never written. */
 int emit_rec_finish(struct emit_table *t, struct emit_rec *r);
+
+/* emit_rec_key sets r->key, in arena a (a finished record); 0,
+ * ZP_EINVAL (no natural id) or ZP_ENOMEM. */
+int emit_rec_key(struct emit_table *t, struct emit_rec *r, struct zp_arena *a);
 
 /*
  * emit_rec_write appends r as one JSON line without newline.  With
  * no_sources, "sources" is written empty (to compare contents).
  */
-int emit_rec_write(const struct emit_rec *r, struct zp_buf *out);
+int emit_rec_write(
+    const struct emit_table *t, const struct emit_rec *r, struct zp_buf *out);
 
 /*
  * emit_rec_absorb merges the record of JSON line old (a DOM) into r:

@@ -46,7 +46,8 @@ struct flush {
 	struct emit_where *where;
 	struct emit_flush_stats *st;
 	struct zp_buf file, lines, joined;
-	struct zp_arena arena;
+	struct zp_arena arena; /* the saved partition's DOMs */
+	struct zp_arena keys; /* the partition's keys */
 	struct zp_json_parser parser;
 	struct old *olds;
 	size_t n_olds, cap_olds;
@@ -62,19 +63,24 @@ struct flush {
 
 /* --- ordering -------------------------------------------------------- */
 
-/* by_part orders records by type, day, key. */
+/* by_part orders records by type, then day. */
 static int
 by_part(const void *a, const void *b)
 {
 	const struct emit_rec *x = *(struct emit_rec *const *)a;
 	const struct emit_rec *y = *(struct emit_rec *const *)b;
-	int c;
 
 	if (x->type != y->type)
 		return x->type - y->type;
-	if ((c = strcmp(x->day, y->day)) != 0)
-		return c;
-	return strcmp(x->key, y->key);
+	return strcmp(x->day, y->day);
+}
+
+/* by_key orders records of one partition by key. */
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp((*(struct emit_rec *const *)a)->key,
+	    (*(struct emit_rec *const *)b)->key);
 }
 
 /* by_old_key orders saved lines by key. */
@@ -133,35 +139,56 @@ finish_all(struct emit_table *t)
 	return 0;
 }
 
-/* live_sorted collects the live records sorted by partition and key, a
- * participation that another of the run now shares its key with merged
- * into it.  *out is the caller's to free. */
+/* live_sorted collects the live records sorted by partition.  *out is
+ * the caller's to free. */
 static int
 live_sorted(struct emit_table *t, struct emit_rec ***out, size_t *n)
 {
 	struct emit_rec **v = malloc((t->n_recs + 1) * sizeof(*v));
-	size_t i, k = 0;
-	int rc;
+	size_t i;
 
 	if (v == NULL)
 		return ZP_ENOMEM;
-	for (i = 0; i < t->n_recs; i++)
+	for (i = 0, *n = 0; i < t->n_recs; i++)
 		if (!t->recs[i]->dead)
-			v[k++] = t->recs[i];
-	qsort(v, k, sizeof(*v), by_part);
-	for (i = 1; i < k; i++) {
-		if (v[i - 1]->dead || by_part(&v[i - 1], &v[i]) != 0)
-			continue;
-		if ((rc = emit_rec_merge(t, v[i], v[i - 1])) != 0 ||
-		    (rc = emit_rec_finish(t, v[i])) != 0) {
-			free(v);
+			v[(*n)++] = t->recs[i];
+	qsort(v, *n, sizeof(*v), by_part);
+	*out = v;
+	return 0;
+}
+
+/* keyed gives the records of one partition their keys (in an arena that
+ * lives as long as the partition: keys of all records at once would be
+ * a tenth of the memory) and sorts them by key, a participation that
+ * another of the run now shares its key with merged into it.  *n is
+ * what is left. */
+static int
+keyed(struct flush *f, struct emit_rec **v, size_t *n)
+{
+	size_t i, k = 0;
+	int rc;
+
+	zp_arena_reset(&f->keys);
+	if (*n == 0)
+		return 0;
+	for (i = 0; i < *n; i++) {
+		if ((rc = emit_rec_key(f->t, v[i], &f->keys)) == 0)
+			v[k++] = v[i];
+		else if (rc != ZP_EINVAL)
 			return rc;
-		}
+	}
+	qsort(v, k, sizeof(*v), by_key);
+	for (i = 1; i < k; i++) {
+		if (strcmp(v[i - 1]->key, v[i]->key) != 0)
+			continue;
+		if ((rc = emit_rec_merge(f->t, v[i], v[i - 1])) != 0 ||
+		    (rc = emit_rec_finish(f->t, v[i])) != 0 ||
+		    (rc = emit_rec_key(f->t, v[i], &f->keys)) != 0)
+			return rc;
 	}
 	for (i = 0, *n = 0; i < k; i++)
 		if (!v[i]->dead)
 			v[(*n)++] = v[i];
-	*out = v;
 	return 0;
 }
 
@@ -311,7 +338,7 @@ absorb_olds(struct flush *f, struct emit_rec *r, int *count, struct old **last)
 		cand[n++] = o;
 	for (i = 0; r->type == EMIT_PARTICIPATION && i < r->n_ids; i++) {
 		uintptr_t k = (uintptr_t)emit_pmap_get(
-		    f->old_ids, r->v[FP_MEETING_UUID], r->ids[i]);
+		    f->old_ids, V(r, FP_MEETING_UUID), r->ids[i]);
 
 		if (k != 0 && !f->olds[k - 1].used && &f->olds[k - 1] != o)
 			cand[n++] = &f->olds[k - 1];
@@ -326,7 +353,11 @@ absorb_olds(struct flush *f, struct emit_rec *r, int *count, struct old **last)
 		(*count)++;
 		*last = cand[i];
 	}
-	return *count > 0 ? emit_rec_finish(f->t, r) : 0;
+	if (*count == 0)
+		return 0;
+	if ((rc = emit_rec_finish(f->t, r)) != 0)
+		return rc;
+	return emit_rec_key(f->t, r, &f->keys);
 }
 
 /* orphan_note remembers a participation whose meeting is unknown. */
@@ -338,7 +369,7 @@ orphan_note(struct flush *f, const struct emit_rec *r)
 
 	if (r->type != EMIT_PARTICIPATION)
 		return 0;
-	mi = emit_pmap_get(f->t->minfo, r->account, r->v[FP_MEETING_UUID]);
+	mi = emit_pmap_get(f->t->minfo, r->account, V(r, FP_MEETING_UUID));
 	if (mi != NULL && mi->day[0] != '\0')
 		return 0;
 	if ((key = emit_intern(f->t, r->key, strlen(r->key))) == NULL)
@@ -348,7 +379,7 @@ orphan_note(struct flush *f, const struct emit_rec *r)
 	if (emit_pmap_put(&f->orphaned, r->account, key, (void *)r) != 0)
 		return ZP_ENOMEM;
 	return emit_state_add_orphan(
-	    f->s, r->account, r->v[FP_MEETING_UUID], key, r->day);
+	    f->s, r->account, V(r, FP_MEETING_UUID), key, r->day);
 }
 
 /* merge_one merges record r with the saved partition and adds its
@@ -361,7 +392,7 @@ merge_one(struct flush *f, struct emit_rec *r)
 	int n, rc;
 
 	if ((rc = absorb_olds(f, r, &n, &last)) != 0 ||
-	    (rc = emit_rec_write(r, &f->lines)) != 0 ||
+	    (rc = emit_rec_write(f->t, r, &f->lines)) != 0 ||
 	    (rc = orphan_note(f, r)) != 0)
 		return rc;
 	c = content(f->lines.data + off, f->lines.len - off);
@@ -490,6 +521,8 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 	size_t i, before;
 	int rc, changed = 0;
 
+	if ((rc = keyed(f, recs, &n)) != 0)
+		return rc;
 	f->n_outs = 0;
 	zp_buf_reset(&f->lines);
 	if ((rc = load_olds(f, ty, day)) != 0)
@@ -659,6 +692,7 @@ flush_release(struct flush *f)
 	zp_buf_release(&f->joined);
 	zp_json_parser_release(&f->parser);
 	zp_arena_release(&f->arena);
+	zp_arena_release(&f->keys);
 	free(f->olds);
 	free(f->outs);
 	free(f->all);
@@ -689,6 +723,9 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 	f.where = where;
 	f.st = st;
 	zp_json_parser_init(&f.parser, &f.arena);
+	zp_debug("table: %zu records, %zu strings (%zu slots), %zu bytes "
+		 "in the arena",
+	    t->n_recs, t->n_strs, t->cap_strs, t->arena.total);
 	emit_pmap_free(&t->part_ids); /* the build is over */
 	if ((rc = finish_all(t)) == 0 && (rc = adopt_all(&f, &days, &n_days)) == 0 &&
 	    (rc = live_sorted(t, &v, &n)) == 0) {

@@ -50,10 +50,11 @@ set_day(struct emit_rec *r, const char *a, const char *b)
 		snprintf(r->day, sizeof(r->day), "undated");
 }
 
-/* make_key sets r->key to account "/" and the decoded parts. */
+/* make_key sets r->key, in arena ar, to account "/" and the decoded
+ * parts. */
 static int
-make_key(struct emit_table *t, struct emit_rec *r, const char *a,
-    const char *b)
+make_key(struct emit_table *t, struct emit_rec *r, struct zp_arena *ar,
+    const char *a, const char *b)
 {
 	struct zp_buf *k = &t->scratch;
 
@@ -62,7 +63,7 @@ make_key(struct emit_table *t, struct emit_rec *r, const char *a,
 	    decoded(k, a) != 0 ||
 	    (b != NULL && (zp_buf_putc(k, '/') != 0 || decoded(k, b) != 0)))
 		return ZP_ENOMEM;
-	r->key = zp_arena_memdup(&t->arena, k->data, k->len + 1);
+	r->key = zp_arena_memdup(ar, k->data, k->len + 1);
 	return r->key != NULL ? 0 : ZP_ENOMEM;
 }
 
@@ -100,7 +101,7 @@ kind_of(const char *type)
 static const char *
 host_of(const struct emit_rec *r, int host_id_slot)
 {
-	return r->person != NULL ? r->person : r->v[host_id_slot];
+	return r->person != NULL ? r->person : V(r, host_id_slot);
 }
 
 /* finish_meeting fills the kind, the host, a webinar instance's host
@@ -111,24 +112,24 @@ finish_meeting(struct emit_table *t, struct emit_rec *r)
 	struct emit_minfo *w, *mi;
 	const char *k;
 
-	if (r->v[FM_KIND] == NULL && (k = kind_of(r->v[FM_ZOOM_TYPE])))
-		r->v[FM_KIND] = lit(t, k);
-	if (r->v[FM_HOST_ID] == NULL && r->v[FM_MEETING_ID] != NULL &&
-	    (w = emit_pmap_get(t->winfo, r->account, r->v[FM_MEETING_ID]))) {
-		r->v[FM_HOST_ID] = w->host_id;
+	if (V(r, FM_KIND) == NULL && (k = kind_of(V(r, FM_ZOOM_TYPE))))
+		SETV(t, r, FM_KIND, lit(t, k));
+	if (V(r, FM_HOST_ID) == NULL && V(r, FM_MEETING_ID) != NULL &&
+	    (w = emit_pmap_get(t->winfo, r->account, V(r, FM_MEETING_ID)))) {
+		SETV(t, r, FM_HOST_ID, w->host_id);
 		r->person = w->host_person;
 	}
-	r->v[FM_HOST] = host_of(r, FM_HOST_ID);
-	set_day(r, r->v[FM_START_TIME], r->v[FM_END_TIME]);
-	if ((mi = emit_minfo_of(t, &t->minfo, r->account, r->v[FM_UUID])) ==
+	SETV(t, r, FM_HOST, host_of(r, FM_HOST_ID));
+	set_day(r, V(r, FM_START_TIME), V(r, FM_END_TIME));
+	if ((mi = emit_minfo_of(t, &t->minfo, r->account, V(r, FM_UUID))) ==
 	    NULL)
 		return ZP_ENOMEM;
 	memcpy(mi->day, r->day, sizeof(mi->day));
-	mi->kind = r->v[FM_KIND];
-	mi->meeting_id = r->v[FM_MEETING_ID];
-	mi->host_id = r->v[FM_HOST_ID];
+	mi->kind = V(r, FM_KIND);
+	mi->meeting_id = V(r, FM_MEETING_ID);
+	mi->host_id = V(r, FM_HOST_ID);
 	mi->host_person = r->person;
-	return make_key(t, r, r->v[FM_UUID], NULL);
+	return 0;
 }
 
 /* finish_webinar fills the host and the facts its instances need. */
@@ -137,16 +138,16 @@ finish_webinar(struct emit_table *t, struct emit_rec *r)
 {
 	struct emit_minfo *w;
 
-	r->v[FW_HOST] = host_of(r, FW_HOST_ID);
-	set_day(r, r->v[FW_CREATED_AT], r->v[FW_START_TIME]);
-	w = emit_minfo_of(t, &t->winfo, r->account, r->v[FW_WEBINAR_ID]);
+	SETV(t, r, FW_HOST, host_of(r, FW_HOST_ID));
+	set_day(r, V(r, FW_CREATED_AT), V(r, FW_START_TIME));
+	w = emit_minfo_of(t, &t->winfo, r->account, V(r, FW_WEBINAR_ID));
 	if (w == NULL)
 		return ZP_ENOMEM;
-	if (r->v[FW_HOST_ID] != NULL) {
-		w->host_id = r->v[FW_HOST_ID];
+	if (V(r, FW_HOST_ID) != NULL) {
+		w->host_id = V(r, FW_HOST_ID);
 		w->host_person = r->person;
 	}
-	return make_key(t, r, r->v[FW_WEBINAR_ID], NULL);
+	return 0;
 }
 
 /* --- participations -------------------------------------------------- */
@@ -216,23 +217,23 @@ minutes_text(long long secs, char out[32])
 }
 
 
-/* part_role says host when an identity (or the person) is the host's. */
-static const char *
-part_role(struct emit_table *t, const struct emit_rec *r,
-    const struct emit_minfo *mi)
+/* part_role says host when an identity (or the person) is the host's,
+ * unless the dashboard said already. */
+static int
+part_role(const struct emit_rec *r, const struct emit_minfo *mi)
 {
 	size_t i;
 
-	if (r->v[FP_ROLE] != NULL) /* the dashboard says it */
-		return r->v[FP_ROLE];
+	if (r->role_said) /* the dashboard says it */
+		return r->role;
 	if (mi == NULL || (mi->host_id == NULL && mi->host_person == NULL))
-		return NULL;
+		return r->role; /* as the state had it, or not known */
 	for (i = 0; i < r->n_ids; i++)
 		if (r->ids[i] == mi->host_id)
-			return lit(t, "\"host\"");
+			return EMIT_ROLE_HOST;
 	if (r->person != NULL && r->person == mi->host_person)
-		return lit(t, "\"host\"");
-	return lit(t, "\"attendee\"");
+		return EMIT_ROLE_HOST;
+	return EMIT_ROLE_ATTENDEE;
 }
 
 /* finish_part fills a participation from its sessions, its identities
@@ -241,32 +242,30 @@ static int
 finish_part(struct emit_table *t, struct emit_rec *r)
 {
 	const struct emit_minfo *mi;
-	const char *role;
 
+	if (r->n_ids == 0)
+		return ZP_EINVAL; /* no identity at all: never written */
 	if (r->n_ids > 1)
 		qsort(r->ids, r->n_ids, sizeof(r->ids[0]), by_rank);
 	if (r->n_ses > 1)
 		qsort(r->ses, r->n_ses, sizeof(*r->ses), by_join);
-	r->v[FP_PARTICIPANT] = r->n_ids ? r->ids[0] : NULL;
-	r->v[FP_PERSON] = r->person != NULL ? r->person : r->v[FP_PARTICIPANT];
-	r->v[FP_MATCHED] = lit(t, r->person != NULL ? "true" : "false");
-	mi = emit_pmap_get(t->minfo, r->account, r->v[FP_MEETING_UUID]);
-	if (mi != NULL && mi->day[0] != '\0') {
+	mi = emit_pmap_get(t->minfo, r->account, V(r, FP_MEETING_UUID));
+	if (mi != NULL && mi->day[0] != '\0')
 		memcpy(r->day, mi->day, sizeof(r->day));
-		if (mi->meeting_id != NULL)
-			r->v[FP_MEETING_ID] = mi->meeting_id;
-		if (mi->kind != NULL)
-			r->v[FP_MEETING_KIND] = mi->kind;
-	} else if (r->n_ses > 0) {
+	else if (r->n_ses > 0)
 		emit_day_of((time_t)r->ses[0].join, r->day);
-	} else {
+	else
 		snprintf(r->day, sizeof(r->day), "undated");
-	}
-	if ((role = part_role(t, r, mi)) != NULL)
-		r->v[FP_ROLE] = role;
-	if (r->v[FP_PERSON] == NULL)
-		return ZP_EINVAL; /* no identity at all: never built */
-	return make_key(t, r, r->v[FP_MEETING_UUID], r->v[FP_PERSON]);
+	r->role = (uint8_t)part_role(r, mi);
+	return 0;
+}
+
+/* who is a participation's person: the matched one, else its
+ * pseudonymous id (the best ranked identity). */
+static const char *
+who(const struct emit_rec *r)
+{
+	return r->person != NULL ? r->person : r->n_ids ? r->ids[0] : NULL;
 }
 
 /* --- every type ------------------------------------------------------ */
@@ -275,21 +274,33 @@ int
 emit_rec_finish(struct emit_table *t, struct emit_rec *r)
 {
 	switch (r->type) {
-	case EMIT_USER:
-		set_day(r, r->v[FU_CREATED_AT], NULL);
-		return make_key(t, r, r->v[FU_ID], NULL);
+	case EMIT_USER: set_day(r, V(r, FU_CREATED_AT), NULL); return 0;
 	case EMIT_MEETING: return finish_meeting(t, r);
 	case EMIT_PARTICIPATION: return finish_part(t, r);
 	case EMIT_WEBINAR: return finish_webinar(t, r);
 	case EMIT_RECORDING:
-		r->v[FR_HOST] = host_of(r, FR_HOST_ID);
-		set_day(r, r->v[FR_START_TIME], NULL);
-		return make_key(t, r, r->v[FR_MEETING_UUID], NULL);
+		SETV(t, r, FR_HOST, host_of(r, FR_HOST_ID));
+		set_day(r, V(r, FR_START_TIME), NULL);
+		return 0;
 	case EMIT_CALL:
-		set_day(r, r->v[FC_START_TIME], r->v[FC_END_TIME]);
-		return make_key(t, r, r->v[FC_ID], NULL);
+		set_day(r, V(r, FC_START_TIME), V(r, FC_END_TIME));
+		return 0;
 	}
 	return ZP_EINVAL;
+}
+
+int
+emit_rec_key(struct emit_table *t, struct emit_rec *r, struct zp_arena *a)
+{
+	static const int id_of[EMIT_NTYPES] = {
+	    FU_ID, FM_UUID, FP_MEETING_UUID, FW_WEBINAR_ID, FR_MEETING_UUID,
+	    FC_ID};
+	const char *id = V(r, id_of[r->type]);
+
+	if (id == NULL)
+		return ZP_EINVAL;
+	return make_key(t, r, a, id,
+	    r->type == EMIT_PARTICIPATION ? who(r) : NULL);
 }
 
 /* --- the JSON line --------------------------------------------------- */
@@ -336,14 +347,56 @@ write_times(const struct emit_rec *r, size_t i, struct zp_jw *w)
 	return 0;
 }
 
+/* write_raw writes JSON text v, or null. */
+static void
+write_raw(struct zp_jw *w, const char *v)
+{
+	if (v != NULL)
+		zp_jw_raw(w, v, strlen(v));
+	else
+		zp_jw_null(w);
+}
+
+/* write_who writes a participation's facts of its person and meeting. */
+static int
+write_who(const struct emit_table *t, const struct emit_rec *r, size_t i,
+    struct zp_jw *w)
+{
+	static const char *const roles[] = {NULL, "host", "attendee"};
+	const struct emit_minfo *mi;
+
+	switch (i) {
+	case FP_PERSON: write_raw(w, who(r)); return 1;
+	case FP_MATCHED: zp_jw_bool(w, r->person != NULL); return 1;
+	case FP_PARTICIPANT: write_raw(w, r->n_ids ? r->ids[0] : NULL); return 1;
+	case FP_INTERNAL: zp_jw_bool(w, r->internal); return 1;
+	case FP_ROLE:
+		if (r->role == EMIT_ROLE_NONE)
+			zp_jw_null(w);
+		else
+			zp_jw_str(w, roles[r->role]);
+		return 1;
+	case FP_MEETING_ID:
+	case FP_MEETING_KIND:
+		mi = emit_pmap_get(t->minfo, r->account, V(r, FP_MEETING_UUID));
+		write_raw(w, mi == NULL ? NULL
+			      : i == FP_MEETING_ID ? mi->meeting_id
+						   : mi->kind);
+		return 1;
+	}
+	return 0;
+}
+
 /* write_special writes the fields not kept in v; 1 if i was one. */
 static int
-write_special(const struct emit_rec *r, size_t i, struct zp_jw *w)
+write_special(const struct emit_table *t, const struct emit_rec *r,
+    size_t i, struct zp_jw *w)
 {
 	size_t k;
 	char s[24];
 
-	if (r->type == EMIT_PARTICIPATION && write_times(r, i, w))
+	if (r->type == EMIT_PARTICIPATION &&
+	    (write_times(r, i, w) || write_who(t, r, i, w)))
 		return 1;
 
 	if (r->type == EMIT_PARTICIPATION && i == FP_SESSIONS) {
@@ -374,7 +427,8 @@ write_special(const struct emit_rec *r, size_t i, struct zp_jw *w)
 }
 
 int
-emit_rec_write(const struct emit_rec *r, struct zp_buf *out)
+emit_rec_write(
+    const struct emit_table *t, const struct emit_rec *r, struct zp_buf *out)
 {
 	const struct emit_field *f;
 	struct zp_jw w;
@@ -393,12 +447,8 @@ emit_rec_write(const struct emit_rec *r, struct zp_buf *out)
 	zp_jw_str(&w, r->day);
 	for (i = 4; i + 1 < n; i++) {
 		zp_jw_key(&w, f[i].name);
-		if (write_special(r, i, &w))
-			continue;
-		if (r->v[i] != NULL)
-			zp_jw_raw(&w, r->v[i], strlen(r->v[i]));
-		else
-			zp_jw_null(&w);
+		if (!write_special(t, r, i, &w))
+			write_raw(&w, V(r, i));
 	}
 	zp_jw_key(&w, "sources");
 	zp_jw_array(&w);
@@ -491,19 +541,29 @@ old_person(struct emit_table *t, struct emit_rec *r, const struct zp_json *o)
 		r->person = emit_intern_json(t, zp_json_get(o, "person"));
 }
 
-/* is_derived tells whether field i of type ty is computed at finish. */
+/* is_derived tells whether field i of type ty is computed at finish
+ * (a participation's computed fields take no slot at all). */
 static int
 is_derived(enum emit_type ty, size_t i)
 {
-	if (ty == EMIT_PARTICIPATION)
-		return i == FP_PERSON || i == FP_MATCHED ||
-		    i == FP_PARTICIPANT || i == FP_FIRST_JOIN ||
-		    i == FP_LAST_LEAVE || i == FP_SECONDS ||
-		    i == FP_MINUTES || i == FP_SESSION_COUNT ||
-		    i == FP_SESSIONS || i == FP_IDS;
 	return (ty == EMIT_MEETING && i == FM_HOST) ||
 	    (ty == EMIT_WEBINAR && i == FW_HOST) ||
 	    (ty == EMIT_RECORDING && i == FR_HOST);
+}
+
+/* old_role takes a saved participation's role when the run cannot tell
+ * it (its meeting is not known). */
+static void
+old_role(struct emit_rec *r, const struct zp_json *o)
+{
+	const struct zp_json *v = zp_json_get(o, "role");
+
+	if (r->role != EMIT_ROLE_NONE || v == NULL)
+		return;
+	if (zp_json_is_str(v, "host"))
+		r->role = EMIT_ROLE_HOST;
+	else if (zp_json_is_str(v, "attendee"))
+		r->role = EMIT_ROLE_ATTENDEE;
 }
 
 int
@@ -516,14 +576,16 @@ emit_rec_absorb(
 
 	emit_fields(r->type, &n);
 	for (i = 4; i + 1 < n; i++)
-		if (r->v[i] == NULL && !is_derived(r->type, i))
-			r->v[i] = emit_intern_json(t, zp_json_get(old, f[i].name));
+		if (emit_slots[r->type][i] >= 0 && V(r, i) == NULL &&
+		    !is_derived(r->type, i))
+			SETV(t, r, i, emit_intern_json(t, zp_json_get(old, f[i].name)));
 	if (r->type == EMIT_PARTICIPATION) {
 		const struct zp_json *in = zp_json_get(old, "internal");
 
 		if (in != NULL && in->type == ZP_JSON_TRUE)
-			r->v[FP_INTERNAL] = lit(t, "true");
+			r->internal = 1;
 		old_person(t, r, old);
+		old_role(r, old);
 		if ((rc = old_sessions(t, r, zp_json_get(old, "sessions"))) ||
 		    (rc = old_ids(t, r, zp_json_get(old, "ids"))))
 			return rc;
@@ -535,7 +597,7 @@ emit_rec_absorb(
 		    : r->type == EMIT_WEBINAR     ? FW_HOST_ID
 						  : FR_HOST_ID;
 
-		if (h != NULL && h != r->v[hid])
+		if (h != NULL && h != V(r, hid))
 			r->person = h;
 	}
 	return old_sources(t, r, zp_json_get(old, "sources"));

@@ -10,14 +10,16 @@
 
 #include "error.h"
 
-/* One interned string, and what the current page attached to it. */
+/* One interned string. */
 struct emit_intern {
 	const char *s;
 	uint32_t len;
 	uint32_t hash;
-	unsigned long page_no;
-	const struct zp_json *dom;
 };
+
+/* t->marks, what the page being built attached to interned strings (its
+ * identities): an entry of another page (stamp) counts as free, so a new
+ * page costs nothing to start; cap is a power of two. */
 
 /* One entry of a pointer-pair map; a == NULL is a free slot. */
 struct pslot {
@@ -98,7 +100,7 @@ intern_entry(struct emit_table *t, const char *s, size_t n)
 	size_t i;
 	char *copy;
 
-	if (2 * (t->n_strs + 1) > t->cap_strs && intern_grow(t) != 0)
+	if (4 * (t->n_strs + 1) > 3 * t->cap_strs && intern_grow(t) != 0)
 		return NULL;
 	for (i = h & (t->cap_strs - 1); t->strs[i].s != NULL;
 	     i = (i + 1) & (t->cap_strs - 1))
@@ -110,7 +112,6 @@ intern_entry(struct emit_table *t, const char *s, size_t n)
 	memcpy(copy, s, n);
 	copy[n] = '\0';
 	e = &t->strs[i];
-	memset(e, 0, sizeof(*e));
 	e->s = copy;
 	e->len = (uint32_t)n;
 	e->hash = h;
@@ -126,32 +127,84 @@ emit_intern(struct emit_table *t, const char *s, size_t n)
 	return e != NULL ? e->s : NULL;
 }
 
+/* marks_grow doubles the page's marks, keeping the live ones. */
+static int
+marks_grow(struct emit_table *t)
+{
+	struct emit_marks *m = &t->marks, n;
+	size_t i, j;
+
+	n.cap = m->cap ? m->cap * 2 : 1024;
+	n.n = 0;
+	n.key = calloc(n.cap, sizeof(*n.key));
+	n.dom = calloc(n.cap, sizeof(*n.dom));
+	n.stamp = calloc(n.cap, sizeof(*n.stamp));
+	if (n.key == NULL || n.dom == NULL || n.stamp == NULL) {
+		free(n.key);
+		free(n.dom);
+		free(n.stamp);
+		return ZP_ENOMEM;
+	}
+	for (i = 0; i < m->cap; i++) {
+		if (m->stamp[i] != t->page_no)
+			continue;
+		for (j = hash_pair(m->key[i], NULL) & (n.cap - 1);
+		     n.stamp[j] == t->page_no; j = (j + 1) & (n.cap - 1))
+			;
+		n.key[j] = m->key[i];
+		n.dom[j] = m->dom[i];
+		n.stamp[j] = t->page_no;
+		n.n++;
+	}
+	free(m->key);
+	free(m->dom);
+	free(m->stamp);
+	*m = n;
+	return 0;
+}
+
 const char *
 emit_intern_mark(struct emit_table *t, const char *s, size_t n,
     const struct zp_json *dom)
 {
-	struct emit_intern *e = intern_entry(t, s, n);
+	struct emit_marks *m = &t->marks;
+	const char *k = emit_intern(t, s, n);
+	size_t i;
 
-	if (e == NULL)
+	if (k == NULL || (2 * (m->n + 1) > m->cap && marks_grow(t) != 0))
 		return NULL;
-	e->page_no = t->page_no;
-	e->dom = dom;
-	return e->s;
+	for (i = hash_pair(k, NULL) & (m->cap - 1); m->stamp[i] == t->page_no;
+	     i = (i + 1) & (m->cap - 1))
+		if (m->key[i] == k)
+			break;
+	if (m->stamp[i] != t->page_no)
+		m->n++;
+	m->key[i] = k;
+	m->dom[i] = dom;
+	m->stamp[i] = t->page_no;
+	return k;
 }
 
 const struct zp_json *
 emit_intern_marked(const struct emit_table *t, const char *s)
 {
-	size_t n = strlen(s), i;
-	uint32_t h = hash_bytes(s, n);
+	const struct emit_marks *m = &t->marks;
+	size_t i;
 
-	for (i = h & (t->cap_strs - 1); t->strs[i].s != NULL;
-	     i = (i + 1) & (t->cap_strs - 1))
-		if (t->strs[i].s == s)
-			return t->strs[i].page_no == t->page_no
-			    ? t->strs[i].dom
-			    : NULL;
+	if (m->cap == 0)
+		return NULL;
+	for (i = hash_pair(s, NULL) & (m->cap - 1); m->stamp[i] == t->page_no;
+	     i = (i + 1) & (m->cap - 1))
+		if (m->key[i] == s)
+			return m->dom[i];
 	return NULL;
+}
+
+void
+emit_page_begin(struct emit_table *t)
+{
+	t->page_no++;
+	t->marks.n = 0;
 }
 
 const char *
@@ -270,10 +323,44 @@ emit_pmap_free(struct emit_pmap **m)
 
 /* --- records --------------------------------------------------------- */
 
+signed char emit_slots[EMIT_NTYPES][32];
+unsigned char emit_nslots[EMIT_NTYPES];
+
+/* computed tells whether field i of type ty is made when written. */
+static int
+computed(enum emit_type ty, size_t i, size_t n)
+{
+	if (i < 4 || i + 1 == n)
+		return 1; /* type, key, account, day; sources */
+	return ty == EMIT_PARTICIPATION &&
+	    ((i >= FP_FIRST_JOIN && i <= FP_IDS) || i == FP_PERSON ||
+		i == FP_MATCHED || i == FP_PARTICIPANT || i == FP_INTERNAL ||
+		i == FP_ROLE || i == FP_MEETING_ID || i == FP_MEETING_KIND);
+}
+
+/* slots_init fills emit_slots from the field table. */
+static void
+slots_init(void)
+{
+	size_t ty, i, n;
+
+	for (ty = 0; ty < EMIT_NTYPES; ty++) {
+		emit_fields(ty, &n);
+		emit_nslots[ty] = 0;
+		for (i = 0; i < n && i < 32; i++)
+			emit_slots[ty][i] = computed(ty, i, n)
+			    ? -1
+			    : (signed char)emit_nslots[ty]++;
+	}
+}
+
 int
 emit_table_init(struct emit_table *t)
 {
 	memset(t, 0, sizeof(*t));
+	slots_init();
+	t->arena.max_block = (size_t)1 << 20; /* little left unused */
+	t->arena.align8 = 1;
 	return intern_grow(t);
 }
 
@@ -288,6 +375,9 @@ emit_table_release(struct emit_table *t)
 	emit_pmap_free(&t->minfo);
 	emit_pmap_free(&t->winfo);
 	free(t->strs);
+	free(t->marks.key);
+	free(t->marks.dom);
+	free(t->marks.stamp);
 	free(t->recs);
 	zp_arena_release(&t->arena);
 	zp_buf_release(&t->tmp);
@@ -299,9 +389,10 @@ struct emit_rec *
 emit_rec_new(struct emit_table *t, enum emit_type ty)
 {
 	struct emit_rec *r, **grown;
-	size_t nf;
+	/* a participation's first slot is its meeting; the others are the
+	 * dashboard's, which few pages give: room for them comes then */
+	size_t nf = ty == EMIT_PARTICIPATION ? 1 : emit_nslots[ty];
 
-	emit_fields(ty, &nf);
 	if (t->n_recs == t->cap_recs) {
 		size_t cap = t->cap_recs ? t->cap_recs * 2 : 4096;
 
@@ -317,6 +408,7 @@ emit_rec_new(struct emit_table *t, enum emit_type ty)
 	if ((r->v = zp_arena_alloc(&t->arena, nf * sizeof(*r->v))) == NULL)
 		return NULL;
 	memset(r->v, 0, nf * sizeof(*r->v));
+	r->n_v = (uint8_t)nf;
 	r->type = (uint8_t)ty;
 	t->recs[t->n_recs++] = r;
 	t->counts[ty]++;
@@ -342,9 +434,9 @@ emit_record(struct emit_table *t, enum emit_type ty, const char *account,
  * most max), in the table's arena: records mostly hold one or two. */
 static int
 grow(struct emit_table *t, const char ***v, size_t n, uint8_t *cap,
-    size_t max)
+    size_t first, size_t max)
 {
-	size_t c = *cap ? (size_t)*cap * 2 : 1;
+	size_t c = *cap ? (size_t)*cap * 2 : first;
 	const char **nv;
 
 	if (n < *cap)
@@ -375,7 +467,7 @@ emit_rec_source(struct emit_table *t, struct emit_rec *r, const char *id)
 			sizeof(r->src[0]));
 		r->n_src--;
 	}
-	if (grow(t, &r->src, r->n_src, &r->cap_src, EMIT_MAX_SOURCES) != 0)
+	if (grow(t, &r->src, r->n_src, &r->cap_src, 1, EMIT_MAX_SOURCES) != 0)
 		return ZP_ENOMEM;
 	r->src[r->n_src++] = id;
 	return 0;
@@ -395,7 +487,7 @@ emit_rec_session(struct emit_table *t, struct emit_rec *r, int64_t join,
 			return 0;
 		}
 	if (r->n_ses == r->cap_ses) {
-		size_t cap = r->cap_ses ? (size_t)r->cap_ses * 2 : 2;
+		size_t cap = r->cap_ses ? (size_t)r->cap_ses * 2 : 1;
 
 		if (cap > UINT16_MAX)
 			return 0; /* a person does not rejoin 65,535 times */
@@ -423,18 +515,29 @@ emit_rec_id(struct emit_table *t, struct emit_rec *r, const char *id)
 	for (i = 0; i < r->n_ids; i++)
 		if (r->ids[i] == id)
 			return 0;
-	if (grow(t, &r->ids, r->n_ids, &r->cap_ids, EMIT_MAX_IDS) != 0)
+	if (grow(t, &r->ids, r->n_ids, &r->cap_ids, 2, EMIT_MAX_IDS) != 0)
 		return ZP_ENOMEM;
 	r->ids[r->n_ids++] = id;
 	return 0;
 }
 
+/* slot_field is the field that slot k of type ty holds. */
+static int
+slot_field(enum emit_type ty, size_t k)
+{
+	int i;
+
+	for (i = 0; i < 32; i++)
+		if (emit_slots[ty][i] == (signed char)k)
+			return i;
+	return -1;
+}
+
 int
 emit_rec_merge(struct emit_table *t, struct emit_rec *a, struct emit_rec *b)
 {
-	size_t i, nf;
+	size_t i;
 
-	emit_fields(a->type, &nf);
 	for (i = 0; i < b->n_ses; i++)
 		if (emit_rec_session(t, a, b->ses[i].join, b->ses[i].leave) !=
 		    0)
@@ -445,16 +548,18 @@ emit_rec_merge(struct emit_table *t, struct emit_rec *a, struct emit_rec *b)
 	for (i = 0; i < b->n_src; i++)
 		if (emit_rec_source(t, a, b->src[i]) != 0)
 			return ZP_ENOMEM;
-	for (i = 0; i < nf; i++)
-		if (a->v[i] == NULL)
-			a->v[i] = b->v[i];
-	if (a->type == EMIT_PARTICIPATION && b->v[FP_INTERNAL] != NULL &&
-	    b->v[FP_INTERNAL][0] == 't')
-		a->v[FP_INTERNAL] = b->v[FP_INTERNAL];
+	for (i = 0; i < b->n_v; i++)
+		if ((i >= a->n_v || a->v[i] == NULL) && b->v[i] != NULL &&
+		    emit_setv(t, a, slot_field(a->type, i), b->v[i]) != 0)
+			return ZP_ENOMEM;
+	a->internal |= b->internal;
+	if (!a->role_said && b->role_said) {
+		a->role = b->role;
+		a->role_said = 1;
+	}
 	if (a->person == NULL)
 		a->person = b->person;
 	b->dead = 1;
-	b->into = a;
 	return 0;
 }
 
@@ -466,21 +571,28 @@ emit_rank_of(const char *id)
 	return strchr(id, '@') != NULL ? EMIT_RANK_EMAIL : EMIT_RANK_USER;
 }
 
-void
-emit_set(struct emit_rec *r, const char *name, const char *v)
+int
+emit_setv(struct emit_table *t, struct emit_rec *r, int i, const char *x)
 {
-	int i = emit_field_index(r->type, name);
+	int slot = emit_slots[r->type][i];
+	const char **v;
 
-	if (i >= 0 && v != NULL)
-		r->v[i] = v;
-}
-
-const char *
-emit_get(const struct emit_rec *r, const char *name)
-{
-	int i = emit_field_index(r->type, name);
-
-	return i >= 0 ? r->v[i] : NULL;
+	if (slot < 0)
+		return ZP_EINVAL;
+	if (slot >= r->n_v) {
+		if (x == NULL)
+			return 0;
+		v = zp_arena_alloc(&t->arena, emit_nslots[r->type] * sizeof(*v));
+		if (v == NULL)
+			return ZP_ENOMEM;
+		memset(v, 0, emit_nslots[r->type] * sizeof(*v));
+		if (r->n_v > 0)
+			memcpy(v, r->v, r->n_v * sizeof(*v));
+		r->v = v; /* the short array stays in the arena */
+		r->n_v = emit_nslots[r->type];
+	}
+	r->v[slot] = x;
+	return 0;
 }
 
 struct emit_minfo *

@@ -20,7 +20,7 @@ struct zp_arena_block {
 static struct zp_arena_block *
 new_block(struct zp_arena *a, size_t size)
 {
-	size_t want = a->block_size ? a->block_size : ARENA_MIN_BLOCK;
+	size_t want = a->block_size ? a->block_size : ARENA_MIN_BLOCK, cap;
 	struct zp_arena_block *b;
 
 	while (want < size)
@@ -33,8 +33,10 @@ new_block(struct zp_arena *a, size_t size)
 	b->next = a->head;
 	a->head = b;
 	a->total += want;
-	/* Grow geometrically so that big documents need few blocks. */
-	a->block_size = want * 2 < (64u << 20) ? want * 2 : want;
+	/* Grow geometrically so that big documents need few blocks; a
+	 * long-lived arena caps its blocks so that little is left unused. */
+	cap = a->max_block ? a->max_block : (size_t)64 << 20;
+	a->block_size = want * 2 < cap ? want * 2 : want;
 	return b;
 }
 
@@ -43,14 +45,15 @@ void *
 zp_arena_alloc(struct zp_arena *a, size_t size)
 {
 	struct zp_arena_block *b = a->head;
-	size_t off;
+	size_t off, al;
 
 	/* No block could hold it, and refusing keeps the sums below exact. */
 	if (size > SIZE_MAX / 4)
 		return NULL;
-	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	al = a->align8 ? 8 : ARENA_ALIGN;
+	size = (size + al - 1) & ~(al - 1);
 	if (size == 0)
-		size = ARENA_ALIGN;
+		size = al;
 	if (b == NULL || b->size - b->off < size) {
 		b = new_block(a, size);
 		if (b == NULL)

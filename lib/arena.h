@@ -18,11 +18,14 @@ struct zp_arena {
 	size_t block_size;
 	size_t used; /* bytes handed out since the last reset */
 	size_t total; /* bytes held in all blocks */
+	size_t max_block; /* blocks grow up to this; 0: 64 MiB */
+	int align8; /* align to 8 bytes, not 16: many small items, none
+		       needing more (pointers, 64-bit integers, text) */
 };
 
 #define ZP_ARENA_INIT                                                         \
 	{                                                                     \
-		NULL, 0, 0, 0                                                 \
+		NULL, 0, 0, 0, 0, 0                                           \
 	}
 
 /*
