@@ -82,11 +82,10 @@ mark_identities(struct page *pg, const struct zp_json *ids)
 	for (i = 0; i < ids->n; i++) {
 		const struct zp_json_member *m = &ids->u.members[i];
 
-		zp_buf_reset(&pg->t->scratch);
-		if (zp_json_write_string(&pg->t->scratch, m->key.u.s, m->key.n) !=
-			0 ||
-		    emit_intern_mark(pg->t, pg->t->scratch.data, pg->t->scratch.len,
-			&m->value) == NULL)
+		const char *k = emit_intern_json(pg->t, &m->key);
+
+		if (k == NULL || emit_intern_mark(pg->t, k, emit_len(k),
+				     &m->value) == NULL)
 			return ZP_ENOMEM;
 	}
 	return 0;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "arena.h"
@@ -167,6 +168,17 @@ void emit_table_release(struct emit_table *t);
 
 /* emit_intern returns the interned copy of s[0..n), NULL on ENOMEM. */
 const char *emit_intern(struct emit_table *t, const char *s, size_t n);
+
+/* emit_len is the length of interned string s, in O(1): interning keeps
+ * it in the four bytes before the text. */
+static inline size_t
+emit_len(const char *s)
+{
+	uint32_t n;
+
+	memcpy(&n, s - 4, 4);
+	return n;
+}
 
 /* emit_intern_json interns the JSON text of DOM value v (compact), or
  * returns NULL for null and absent values (and on ENOMEM). */

@@ -206,14 +206,24 @@ present(const struct emit_rec *r)
 static void
 minutes_text(long long secs, char out[32])
 {
-	long long cents = (secs * 100 + 30) / 60;
+	long long cents = (secs * 100 + 30) / 60, whole = cents / 100;
+	int frac = (int)(cents % 100);
+	char digits[24];
+	size_t i = sizeof(digits), n = 0;
 
-	if (cents % 100 == 0)
-		snprintf(out, 32, "%lld", cents / 100);
-	else if (cents % 10 == 0)
-		snprintf(out, 32, "%lld.%lld", cents / 100, cents % 100 / 10);
-	else
-		snprintf(out, 32, "%lld.%02lld", cents / 100, cents % 100);
+	do {
+		digits[--i] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole > 0 && i > 0);
+	memcpy(out, digits + i, sizeof(digits) - i);
+	n = sizeof(digits) - i;
+	if (frac != 0) {
+		out[n++] = '.';
+		out[n++] = (char)('0' + frac / 10);
+		if (frac % 10 != 0)
+			out[n++] = (char)('0' + frac % 10);
+	}
+	out[n] = '\0';
 }
 
 
@@ -305,158 +315,249 @@ emit_rec_key(struct emit_table *t, struct emit_rec *r, struct zp_arena *a)
 
 /* --- the JSON line --------------------------------------------------- */
 
-/* write_time writes time t, or null for 0. */
+/*
+ * A record is written by hand rather than with zp_jw: its keys are known
+ * and plain, its values are JSON text already, and hundreds of thousands
+ * of records a run make the difference.  The bytes are those zp_jw
+ * writes (compact JSON).
+ */
+
+/* A line being written; err keeps the first failure. */
+struct line {
+	struct zp_buf *b;
+	int err;
+};
+
+/* put appends n bytes (room is mostly there: no call). */
+static inline void
+put(struct line *l, const char *s, size_t n)
+{
+	struct zp_buf *b = l->b;
+
+	if (b->len + n + 1 <= b->cap) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else if (l->err == 0) {
+		l->err = zp_buf_append(b, s, n);
+	}
+}
+
+/* The text before each field's value: ,"name": (no comma first). */
+static struct {
+	char text[40];
+	uint8_t n;
+} keys[EMIT_NTYPES][32];
+
+/* keys_init fills keys once. */
 static void
-write_time(struct zp_jw *w, int64_t t)
+keys_init(void)
+{
+	const struct emit_field *f;
+	size_t ty, i, n;
+
+	if (keys[0][0].n != 0)
+		return;
+	for (ty = 0; ty < EMIT_NTYPES; ty++)
+		for (f = emit_fields(ty, &n), i = 0; i < n && i < 32; i++)
+			keys[ty][i].n = (uint8_t)snprintf(keys[ty][i].text,
+			    sizeof(keys[ty][i].text), "%s\"%s\":",
+			    i ? "," : "", f[i].name);
+}
+
+/* put_key writes the separator and the key of field i of type ty. */
+static void
+put_key(struct line *l, enum emit_type ty, size_t i)
+{
+	put(l, keys[ty][i].text, keys[ty][i].n);
+}
+
+/* put_plain writes s, which needs no escapes, as a JSON string. */
+static void
+put_plain(struct line *l, const char *s, size_t n)
+{
+	if (l->err != 0 || (l->err = zp_buf_reserve(l->b, n + 2)) != 0)
+		return;
+	zp_buf_putc_fast(l->b, '"');
+	memcpy(l->b->data + l->b->len, s, n);
+	l->b->len += n;
+	zp_buf_putc_fast(l->b, '"');
+	l->b->data[l->b->len] = '\0';
+}
+
+/* put_str writes s as a JSON string. */
+static void
+put_str(struct line *l, const char *s)
+{
+	if (l->err == 0)
+		l->err = zp_json_write_string(l->b, s, strlen(s));
+}
+
+/* put_raw writes interned JSON text v, or null. */
+static void
+put_raw(struct line *l, const char *v)
+{
+	if (v == NULL)
+		put(l, "null", 4);
+	else
+		put(l, v, emit_len(v));
+}
+
+/* put_int writes v (not negative) in decimal. */
+static void
+put_int(struct line *l, long long v)
+{
+	char s[24];
+	size_t i = sizeof(s);
+
+	do {
+		s[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && i > 0);
+	put(l, s + i, sizeof(s) - i);
+}
+
+/* put_time writes time t as a JSON string, or null for 0. */
+static void
+put_time(struct line *l, int64_t t)
 {
 	char s[24];
 
 	if (t == 0) {
-		zp_jw_null(w);
+		put(l, "null", 4);
 		return;
 	}
-	emit_time_format((time_t)t, s);
-	zp_jw_str(w, s);
+	s[0] = '"';
+	emit_time_format((time_t)t, s + 1);
+	s[21] = '"';
+	put(l, s, 22);
 }
 
-/* write_times writes the participation facts its sessions give. */
+/* put_times writes the participation facts its sessions give; 1 if
+ * field i was one of them. */
 static int
-write_times(const struct emit_rec *r, size_t i, struct zp_jw *w)
+put_times(struct line *l, const struct emit_rec *r, size_t i)
 {
 	int64_t last = 0;
 	char m[32];
 	size_t k;
 
 	switch (i) {
-	case FP_FIRST_JOIN:
-		write_time(w, r->n_ses ? r->ses[0].join : 0);
-		return 1;
+	case FP_FIRST_JOIN: put_time(l, r->n_ses ? r->ses[0].join : 0); return 1;
 	case FP_LAST_LEAVE:
 		for (k = 0; k < r->n_ses; k++)
 			if (r->ses[k].leave > last)
 				last = r->ses[k].leave;
-		write_time(w, last);
+		put_time(l, last);
 		return 1;
-	case FP_SECONDS: zp_jw_int(w, present(r)); return 1;
+	case FP_SECONDS: put_int(l, present(r)); return 1;
 	case FP_MINUTES:
 		minutes_text(present(r), m);
-		zp_jw_raw(w, m, strlen(m));
+		put(l, m, strlen(m));
+		return 1; /* present() twice: a handful of sessions */
+	case FP_SESSION_COUNT: put_int(l, r->n_ses); return 1;
+	case FP_SESSIONS:
+		put(l, "[", 1);
+		for (k = 0; k < r->n_ses; k++) {
+			put(l, k ? ",[" : "[", k ? 2 : 1);
+			put_time(l, r->ses[k].join);
+			put(l, ",", 1);
+			put_time(l, r->ses[k].leave);
+			put(l, "]", 1);
+		}
+		put(l, "]", 1);
 		return 1;
-	case FP_SESSION_COUNT: zp_jw_int(w, r->n_ses); return 1;
+	case FP_IDS:
+		put(l, "[", 1);
+		for (k = 0; k < r->n_ids; k++) {
+			if (k > 0)
+				put(l, ",", 1);
+			put_raw(l, r->ids[k]);
+		}
+		put(l, "]", 1);
+		return 1;
 	}
 	return 0;
 }
 
-/* write_raw writes JSON text v, or null. */
-static void
-write_raw(struct zp_jw *w, const char *v)
-{
-	if (v != NULL)
-		zp_jw_raw(w, v, strlen(v));
-	else
-		zp_jw_null(w);
-}
-
-/* write_who writes a participation's facts of its person and meeting. */
+/* put_who writes a participation's facts of its person and meeting; 1
+ * if field i was one of them. */
 static int
-write_who(const struct emit_table *t, const struct emit_rec *r, size_t i,
-    struct zp_jw *w)
+put_who(struct line *l, const struct emit_table *t, const struct emit_rec *r,
+    size_t i)
 {
-	static const char *const roles[] = {NULL, "host", "attendee"};
+	static const char *const roles[] = {"null", "\"host\"",
+	    "\"attendee\""};
 	const struct emit_minfo *mi;
 
 	switch (i) {
-	case FP_PERSON: write_raw(w, who(r)); return 1;
-	case FP_MATCHED: zp_jw_bool(w, r->person != NULL); return 1;
-	case FP_PARTICIPANT: write_raw(w, r->n_ids ? r->ids[0] : NULL); return 1;
-	case FP_INTERNAL: zp_jw_bool(w, r->internal); return 1;
-	case FP_ROLE:
-		if (r->role == EMIT_ROLE_NONE)
-			zp_jw_null(w);
-		else
-			zp_jw_str(w, roles[r->role]);
+	case FP_PERSON: put_raw(l, who(r)); return 1;
+	case FP_MATCHED:
+		put(l, r->person ? "true" : "false", r->person ? 4 : 5);
 		return 1;
+	case FP_PARTICIPANT: put_raw(l, r->n_ids ? r->ids[0] : NULL); return 1;
+	case FP_INTERNAL:
+		put(l, r->internal ? "true" : "false", r->internal ? 4 : 5);
+		return 1;
+	case FP_ROLE: put(l, roles[r->role], strlen(roles[r->role])); return 1;
 	case FP_MEETING_ID:
 	case FP_MEETING_KIND:
 		mi = emit_pmap_get(t->minfo, r->account, V(r, FP_MEETING_UUID));
-		write_raw(w, mi == NULL ? NULL
-			      : i == FP_MEETING_ID ? mi->meeting_id
-						   : mi->kind);
+		put_raw(l, mi == NULL ? NULL
+			    : i == FP_MEETING_ID ? mi->meeting_id
+						 : mi->kind);
 		return 1;
 	}
 	return 0;
 }
 
-/* write_special writes the fields not kept in v; 1 if i was one. */
-static int
-write_special(const struct emit_table *t, const struct emit_rec *r,
-    size_t i, struct zp_jw *w)
+/* put_sources writes the envelope ids. */
+static void
+put_sources(struct line *l, const struct emit_rec *r)
 {
 	size_t k;
-	char s[24];
 
-	if (r->type == EMIT_PARTICIPATION &&
-	    (write_times(r, i, w) || write_who(t, r, i, w)))
-		return 1;
-
-	if (r->type == EMIT_PARTICIPATION && i == FP_SESSIONS) {
-		zp_jw_array(w);
-		for (k = 0; k < r->n_ses; k++) {
-			zp_jw_array(w);
-			emit_time_format((time_t)r->ses[k].join, s);
-			zp_jw_str(w, s);
-			if (r->ses[k].leave == 0) {
-				zp_jw_null(w);
-			} else {
-				emit_time_format((time_t)r->ses[k].leave, s);
-				zp_jw_str(w, s);
-			}
-			zp_jw_end(w);
-		}
-		zp_jw_end(w);
-		return 1;
+	put(l, "[", 1);
+	for (k = 0; k < r->n_src; k++) {
+		if (k > 0)
+			put(l, ",", 1);
+		if (strspn(r->src[k], "0123456789abcdef") == strlen(r->src[k]))
+			put_plain(l, r->src[k], strlen(r->src[k]));
+		else
+			put_str(l, r->src[k]);
 	}
-	if (r->type == EMIT_PARTICIPATION && i == FP_IDS) {
-		zp_jw_array(w);
-		for (k = 0; k < r->n_ids; k++)
-			zp_jw_raw(w, r->ids[k], strlen(r->ids[k]));
-		zp_jw_end(w);
-		return 1;
-	}
-	return 0;
+	put(l, "]", 1);
 }
 
 int
 emit_rec_write(
     const struct emit_table *t, const struct emit_rec *r, struct zp_buf *out)
 {
-	const struct emit_field *f;
-	struct zp_jw w;
-	size_t i, n, k;
+	struct line l = {out, 0};
+	size_t i, n;
 
-	f = emit_fields(r->type, &n);
-	zp_jw_init(&w, out);
-	zp_jw_object(&w);
-	zp_jw_key(&w, "type");
-	zp_jw_str(&w, emit_type_name(r->type));
-	zp_jw_key(&w, "key");
-	zp_jw_str(&w, r->key != NULL ? r->key : "");
-	zp_jw_key(&w, "account");
-	zp_jw_str(&w, r->account != NULL ? r->account : "");
-	zp_jw_key(&w, "day");
-	zp_jw_str(&w, r->day);
-	for (i = 4; i + 1 < n; i++) {
-		zp_jw_key(&w, f[i].name);
-		if (!write_special(t, r, i, &w))
-			write_raw(&w, V(r, i));
+	keys_init();
+	emit_fields(r->type, &n);
+	put(&l, "{", 1);
+	for (i = 0; i < n; i++) {
+		put_key(&l, r->type, i);
+		switch (i) {
+		case 0:
+			put_plain(&l, emit_type_name(r->type),
+			    strlen(emit_type_name(r->type)));
+			continue;
+		case 1: put_str(&l, r->key != NULL ? r->key : ""); continue;
+		case 2: put_str(&l, r->account ? r->account : ""); continue;
+		case 3: put_plain(&l, r->day, strlen(r->day)); continue;
+		}
+		if (i + 1 == n)
+			put_sources(&l, r);
+		else if (r->type != EMIT_PARTICIPATION ||
+		    (!put_times(&l, r, i) && !put_who(&l, t, r, i)))
+			put_raw(&l, V(r, i));
 	}
-	zp_jw_key(&w, "sources");
-	zp_jw_array(&w);
-	for (k = 0; k < r->n_src; k++)
-		zp_jw_str(&w, r->src[k]);
-	zp_jw_end(&w);
-	zp_jw_end(&w);
-	return zp_jw_finish(&w);
+	put(&l, "}", 1);
+	return l.err;
 }
 
 /* --- merging a saved line -------------------------------------------- */

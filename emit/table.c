@@ -107,8 +107,10 @@ intern_entry(struct emit_table *t, const char *s, size_t n)
 		if (t->strs[i].hash == h && t->strs[i].len == n &&
 		    memcmp(t->strs[i].s, s, n) == 0)
 			return &t->strs[i];
-	if ((copy = zp_arena_alloc(&t->arena, n + 1)) == NULL)
+	if ((copy = zp_arena_alloc(&t->arena, n + 5)) == NULL)
 		return NULL;
+	memcpy(copy, &(uint32_t){(uint32_t)n}, 4); /* for emit_len */
+	copy += 4;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
 	e = &t->strs[i];
@@ -207,6 +209,21 @@ emit_page_begin(struct emit_table *t)
 	t->marks.n = 0;
 }
 
+/* intern_quoted interns s[0..n), which needs no escapes, as a JSON
+ * string. */
+static const char *
+intern_quoted(struct emit_table *t, const char *s, size_t n)
+{
+	zp_buf_reset(&t->tmp);
+	if (zp_buf_reserve(&t->tmp, n + 2) != 0)
+		return NULL;
+	t->tmp.data[0] = '"';
+	memcpy(t->tmp.data + 1, s, n);
+	t->tmp.data[n + 1] = '"';
+	t->tmp.len = n + 2;
+	return emit_intern(t, t->tmp.data, t->tmp.len);
+}
+
 const char *
 emit_intern_json(struct emit_table *t, const struct zp_json *v)
 {
@@ -218,6 +235,8 @@ emit_intern_json(struct emit_table *t, const struct zp_json *v)
 		return emit_intern(t, "true", 4);
 	if (v->type == ZP_JSON_FALSE)
 		return emit_intern(t, "false", 5);
+	if (v->type == ZP_JSON_STRING && v->plain)
+		return intern_quoted(t, v->u.s, v->n);
 	if (v->type == ZP_JSON_STRING)
 		return emit_intern_str(t, v->u.s, v->n);
 	zp_buf_reset(&t->tmp);
