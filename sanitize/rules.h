@@ -32,6 +32,10 @@ struct pcre2_real_code_8;
 struct sanitize_regex {
 	const char *source; /* as written in the rules */
 	struct pcre2_real_code_8 *code;
+	struct pcre2_real_code_8 *whole; /* the same, anchored at both ends
+					    when compiled, so that a whole-
+					    string match runs JIT code; or
+					    NULL */
 	int line;
 };
 

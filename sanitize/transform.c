@@ -532,6 +532,12 @@ static int
 full_match(const struct sanitize_regex *re, pcre2_match_data *md,
     const char *s, size_t n)
 {
+	if (re->whole != NULL) {
+		struct sanitize_regex w = *re;
+
+		w.code = re->whole; /* anchored when compiled: JIT code */
+		return re_match(&w, md, s, n, 0, 0);
+	}
 	return re_match(re, md, s, n, 0, PCRE2_ANCHORED | PCRE2_ENDANCHORED);
 }
 
