@@ -3,6 +3,7 @@
 #   make              build everything into build/
 #   make check        install missing packages, build with ASan+UBSan into
 #                     build/check/, run unit and end-to-end tests
+#   make demo         zp-sim and the daily job against it (pipelines/demo)
 #   make bench        benchmarks against jq on the same input
 #   make fuzz         libFuzzer targets (clang), FUZZ_TIME seconds each
 #   make install      PREFIX=/usr/local
@@ -63,7 +64,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 
 ALL = $(LIBZP) $(TOOL_LIBS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(TOOL_BINS)
 
-.PHONY: all check test bench fuzz fuzz-run install fmt deps clean
+.PHONY: all check test bench demo fuzz fuzz-run install fmt deps clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -138,6 +139,12 @@ bench: deps
 	@sh tests/bench/fetch.sh build
 	@sh tests/bench/sanitize.sh build
 	@sh tests/bench/match.sh build
+
+# demo: the README's first command: zp-sim, the daily job against it and
+# a summary of what came out (pipelines/demo), all in $(BUILD)/demo.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@ZP_BIN_DIR=$(BUILD)/bin sh pipelines/demo --dir $(BUILD)/demo
 
 fuzz:
 	@sh mk/deps.sh $(FUZZ_DEBS)

@@ -558,9 +558,15 @@ files_open(
 	}
 	for (n = strlen(s->dir); n > 1 && s->dir[n - 1] == '/'; n--)
 		s->dir[n - 1] = '\0';
-	if ((rc = files_dir(s)) != 0 || (rc = files_lock(s)) != 0) {
+	if ((rc = files_dir(s)) != 0) {
 		files_free(&s);
-		return rc;
+		/* a folder that cannot be made or written needs a fix, not a
+		 * retry: a configuration error (78) */
+		return rc == ZP_EIO ? ZP_ECONFIG : rc;
+	}
+	if ((rc = files_lock(s)) != 0) {
+		files_free(&s);
+		return rc; /* another zp-emit: 75, run again later */
 	}
 	sweep(s);
 	*out = s;

@@ -128,6 +128,19 @@ fill(int fd, const void *data, size_t n, int mode)
 	return fsync(fd) != 0 ? errno : 0;
 }
 
+/* replaceable tells whether path is missing or a regular file: a rename
+ * over a device, a FIFO or a folder (a --port-file /dev/null given as
+ * root) would replace it, not write to it.  0, or an errno. */
+static int
+replaceable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : errno;
+	return S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) ? 0 : EEXIST;
+}
+
 /* zp_file_write_atomic replaces path with data. */
 int
 zp_file_write_atomic(
@@ -139,6 +152,10 @@ zp_file_write_atomic(
 	set_err(err, 0, 0);
 	if (tmp == NULL)
 		return set_err(err, ENOMEM, ZP_EIO);
+	if ((e = replaceable(path)) != 0) {
+		free(tmp);
+		return set_err(err, e, ZP_EIO);
+	}
 	sprintf(tmp, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		e = errno;
@@ -202,6 +219,10 @@ zp_file_batch_write(struct zp_file_batch *b, const char *path,
 	set_err(err, 0, 0);
 	if (tmp == NULL)
 		return ZP_ENOMEM;
+	if ((e = replaceable(path)) != 0) {
+		free(tmp);
+		return set_err(err, e, ZP_EIO);
+	}
 	sprintf(tmp, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		e = errno;

@@ -545,6 +545,8 @@ match_run(const struct match_options *o, struct match_index *x,
 			break;
 	if (zp_stage_finish(&r.st) != 0 && rc == 0)
 		rc = ZP_EIO;
+	if (rc < 0 && rc != ZP_EINTR) /* e.g. "downstream closed" */
+		zp_error("%s", zp_strerror(rc));
 	report(&r);
 	if (o->unmatched != NULL && write_unmatched(&r, o->unmatched) != 0)
 		zp_error(

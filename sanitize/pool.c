@@ -220,7 +220,7 @@ collect(struct sanitize_pool *pl, size_t wait_for,
     int (*done)(void *arg, const struct sanitize_done *d), void *arg)
 {
 	struct job *j;
-	int rc = 0;
+	int rc = 0, k;
 
 	for (;;) {
 		pthread_mutex_lock(&pl->lock);
@@ -233,8 +233,8 @@ collect(struct sanitize_pool *pl, size_t wait_for,
 		}
 		j = &pl->jobs[pl->head];
 		pthread_mutex_unlock(&pl->lock);
-		if (hand_back(pl, j, done, arg) != 0 && rc == 0)
-			rc = -1;
+		if ((k = hand_back(pl, j, done, arg)) != 0 && rc == 0)
+			rc = k < 0 ? k : ZP_EIO; /* done's code: downstream closed, ... */
 	}
 }
 

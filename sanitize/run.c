@@ -330,7 +330,7 @@ sanitize_run(const struct sanitize_options *o,
     const struct sanitize_secrets *s)
 {
 	struct run r;
-	int rc, status;
+	int rc, frc, status;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
@@ -346,10 +346,12 @@ sanitize_run(const struct sanitize_options *o,
 	while ((rc = zp_stage_next(&r.st)) == 1)
 		if ((rc = one(&r)) != 0)
 			break;
-	if (sanitize_pool_drain(r.pool, written, &r) != 0 && rc == 0)
-		rc = ZP_EIO;
+	if ((frc = sanitize_pool_drain(r.pool, written, &r)) != 0 && rc == 0)
+		rc = frc < 0 ? frc : ZP_EIO;
 	if (zp_stage_finish(&r.st) != 0 && rc == 0)
 		rc = ZP_EIO;
+	if (rc < 0 && rc != ZP_EINTR) /* e.g. "downstream closed" */
+		zp_error("%s", zp_strerror(rc));
 	zp_info("done: %lu pages, %lu sanitized, %lu dropped (%lu allowed by "
 		"no rule), %lu passed unsanitized, %lu bad envelopes",
 	    r.pages, r.sanitized, r.dropped, r.unmatched, r.passed, r.st.nbad);

@@ -3,23 +3,21 @@
 # crawl must yield, in the shape zp-emit writes them.  Source it after
 # sim-lib.sh and fetch-lib.sh.
 
+# The roster functions are the pipeline jobs' own (pipelines/lib.sh),
+# so that the tests make their rosters as pipelines/daily does.
+. "$SRC/pipelines/lib.sh"
+
 # roster_from_truth TRUTH OUT - write the HR roster of every member of
 # the simulated organization: person P<index>, e-mail, employee id.
 roster_from_truth() {
-	jq -r 'select(.type == "user") |
-	    ["P\(.index)", .email, .employee_unique_id,
-	     "\(.first_name) \(.last_name)", .dept] | @csv' "$1" |
-	    (echo person_id,email,employee_id,name,department; cat) > "$2"
+	zp_roster_from_truth "$1" "$2"
 }
 
 # sanitize_roster IN OUT - canonicalize the roster and pseudonymize it
-# with the stream's salt (ZP_SALT), as the README says.
+# with the stream's salt (ZP_SALT), as the README says and
+# pipelines/daily does.
 sanitize_roster() {
-	zp-match --canonical-roster --roster "$1" > "$1.canon" &&
-	    printf '%s\n' 'columnsToPseudonymize:' '  - email' \
-		'  - employee_id' 'columnsToRedact:' '  - name' \
-		'pseudonymFormat: URL_SAFE_TOKEN' > "$1.rules.yaml" &&
-	    zp-sanitize --bulk "$1.rules.yaml" "$1.canon" > "$2"
+	zp_roster_sanitize "$2" "$1"
 }
 
 # guest_tokens TRUTH OUT - write "email<TAB>token" for every guest e-mail
@@ -78,8 +76,7 @@ truth_participations() {
 }
 
 # truth_parts_file TRUTH - keep the participation lines of TRUTH in
-# TRUTH.parts (truth_participations reads them) and the guest tokens as
-# JSON in GUESTS.json.
+# TRUTH.parts (truth_participations reads them).
 truth_parts_file() {
 	jq -c 'select(.type == "participation" or
 	    .type == "webinar_participation")' "$1" > "$1.parts"

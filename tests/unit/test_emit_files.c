@@ -348,13 +348,13 @@ TEST(emit_files_bad_dir_fails)
 		      tpath(&t, "plain", p, sizeof(p)), "x", 1, 0644, NULL),
 	    0);
 	snprintf(spec, sizeof(spec), "csv:%s/plain/sub", t.path);
-	CHECK_INT(open_sink(&emit_sink_csv, spec, &s, &log), ZP_EIO);
+	CHECK_INT(open_sink(&emit_sink_csv, spec, &s, &log), ZP_ECONFIG);
 	CHECK(s == NULL);
 	CHECK(strstr(log.data, p) != NULL);
 	CHECK(strstr(log.data, "Not a directory") != NULL);
 	zp_buf_reset(&log);
 	snprintf(spec, sizeof(spec), "jsonl:%s/plain", t.path);
-	CHECK_INT(open_sink(&emit_sink_jsonl, spec, &s, &log), ZP_EIO);
+	CHECK_INT(open_sink(&emit_sink_jsonl, spec, &s, &log), ZP_ECONFIG);
 	CHECK(strstr(log.data, "Not a directory") != NULL);
 	rm_tree(t.path);
 	zp_buf_release(&log);
