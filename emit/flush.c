@@ -59,6 +59,7 @@ struct flush {
 	struct emit_pmap *moved; /* (day, key) -> orphans moved out */
 	struct emit_pmap *orphaned; /* (account, key) -> known orphans */
 	unsigned long uncommitted; /* partitions since the start */
+	int fresh; /* the partition had nothing saved: no merging */
 };
 
 /* --- ordering -------------------------------------------------------- */
@@ -395,15 +396,18 @@ merge_one(struct flush *f, struct emit_rec *r)
 	    (rc = emit_rec_write(f->t, r, &f->lines)) != 0 ||
 	    (rc = orphan_note(f, r)) != 0)
 		return rc;
-	c = content(f->lines.data + off, f->lines.len - off);
 	if (n == 1 && strcmp(last->key, r->key) == 0 &&
-	    content(last->line, last->n) == c &&
+	    (c = content(f->lines.data + off, f->lines.len - off)) ==
+		content(last->line, last->n) &&
 	    memcmp(last->line, f->lines.data + off, c) == 0) {
 		f->lines.len = off; /* unchanged: the saved line stays */
 		return out_add(f, last->key, 0, last->n, last->line, 0);
 	}
 	f->st->changed[r->type]++;
-	return out_add(f, r->key, off, f->lines.len - off, NULL, 1);
+	if ((rc = out_add(f, r->key, off, f->lines.len - off, NULL, 1)) != 0)
+		return rc;
+	return zp_buf_putc(&f->lines, '\n'); /* so that the lines are the
+						 partition's file as they are */
 }
 
 /* --- one partition --------------------------------------------------- */
@@ -426,6 +430,8 @@ dedupe(struct flush *f)
 {
 	size_t i, k = 0;
 
+	if (f->fresh)
+		return; /* the run's records alone: sorted, one per key */
 	qsort(f->outs, f->n_outs, sizeof(*f->outs), by_out_key);
 	for (i = 0; i < f->n_outs; i++) {
 		if (k > 0 && strcmp(f->outs[k - 1].key, f->outs[i].key) == 0)
@@ -500,6 +506,9 @@ save(struct flush *f, enum emit_type ty, const char *day)
 	size_t i;
 	int rc = 0;
 
+	if (f->fresh) /* the run's lines alone, in key order: the file */
+		return emit_state_save_part(f->s, ty, day, f->lines.data,
+		    f->lines.len);
 	zp_buf_reset(&f->joined);
 	for (i = 0; rc == 0 && i < f->n_outs; i++) {
 		l = line_of(f, &f->outs[i]);
@@ -527,6 +536,7 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 	zp_buf_reset(&f->lines);
 	if ((rc = load_olds(f, ty, day)) != 0)
 		return rc;
+	f->fresh = f->n_olds == 0;
 	for (i = 0; f->moved != NULL && i < f->n_olds; i++) /* orphans */
 		if (emit_pmap_get(f->moved, emit_intern(f->t, day, strlen(day)),
 			emit_intern(f->t, f->olds[i].key,

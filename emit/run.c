@@ -113,28 +113,39 @@ setup(struct run *r)
 		return rc;
 	if ((rc = zp_stage_open(&r->st, &r->o->stage, &why)) != 0)
 		zp_error("%s", why.len ? why.data : zp_strerror(rc));
+	r->st.env.lazy_body = 1; /* one_page parses every body it uses */
 	zp_buf_release(&why);
 	return rc;
 }
 
 /* --- reading --------------------------------------------------------- */
 
-/* identities parses the envelope's "identities" (zp-match's) into the
- * arena, or returns NULL. */
-static const struct zp_json *
-identities(struct run *r)
+/* identities parses the envelope's "identities" (zp-match's) into
+ * *out (NULL when there is none); 0, or ZP_EPARSE reported as a bad
+ * envelope (read with lazy_body, it is checked here). */
+static int
+identities(struct run *r, struct zp_json **out)
 {
 	const struct zp_envelope *e = &r->st.env;
-	struct zp_json *ids;
 	size_t i;
 
-	for (i = 0; i < e->nextra; i++)
-		if (e->extra[i].key.n == 10 &&
-		    memcmp(e->extra[i].key.p, "identities", 10) == 0 &&
-		    zp_json_parse(&r->parser, e->extra[i].value.p,
-			e->extra[i].value.n, &ids) == 0)
-			return ids;
-	return NULL;
+	*out = NULL;
+	for (i = 0; i < e->nextra; i++) {
+		if (e->extra[i].key.n != 10 ||
+		    memcmp(e->extra[i].key.p, "identities", 10) != 0)
+			continue;
+		if (zp_json_parse(&r->parser, e->extra[i].value.p,
+			e->extra[i].value.n, out) == 0)
+			return 0;
+		r->bad_bodies++;
+		zp_error("%s: bad envelope dropped: byte %zu: %s",
+		    zp_in_where(r->st.in),
+		    (size_t)(e->extra[i].value.p - e->raw.p) +
+			r->parser.err.offset,
+		    r->parser.err.reason ? r->parser.err.reason : "bad JSON");
+		return ZP_EPARSE;
+	}
+	return 0;
 }
 
 /* one_page builds the records of the current page envelope. */
@@ -142,16 +153,22 @@ static int
 one_page(struct run *r)
 {
 	struct zp_envelope *e = &r->st.env;
-	struct zp_json *body = NULL;
+	struct zp_json *body = NULL, *ids;
 
 	zp_arena_reset(&r->arena);
 	if (zp_env_body_dom(e, &r->parser, &body) != 0) {
+		/* read with lazy_body: the body is checked here, once */
 		r->bad_bodies++;
-		zp_error("%s: page %s: its body is not JSON; skipped",
-		    zp_in_where(r->st.in), e->id ? e->id : "?");
+		zp_error("%s: bad envelope dropped: byte %zu: %s",
+		    zp_in_where(r->st.in),
+		    (size_t)(e->body.p - e->raw.p) + r->parser.err.offset,
+		    r->parser.err.reason ? r->parser.err.reason
+					 : "bad JSON");
 		return 0;
 	}
-	return emit_build(&r->t, e, body, identities(r), zp_in_where(r->st.in));
+	if (identities(r, &ids) != 0)
+		return 0;
+	return emit_build(&r->t, e, body, ids, zp_in_where(r->st.in));
 }
 
 /* read_all reads the stream to its end; returns the last rc. */
@@ -164,6 +181,15 @@ read_all(struct run *r)
 		if (zp_env_is(&r->st.env, "page")) {
 			if ((rc = one_page(r)) != 0)
 				return rc;
+		} else if (r->st.env.body.p != NULL &&
+		    zp_json_validate(r->st.env.body.p, r->st.env.body.n,
+			&r->st.env.err) != 0) {
+			r->bad_bodies++; /* lazy_body: checked here */
+			zp_error("%s: bad envelope dropped: byte %zu: %s",
+			    zp_in_where(r->st.in),
+			    (size_t)(r->st.env.body.p - r->st.env.raw.p) +
+				r->st.env.err.offset,
+			    r->st.env.err.reason);
 		} else if (zp_env_is(&r->st.env, "event")) {
 			r->events++;
 		}

@@ -198,7 +198,9 @@ field(struct reader *r)
 		r->v.p = value.p;
 		r->v.n = t->tlen;
 	}
-	if ((rc = zp_json_skip(t, tok)) != 0)
+	if ((rc = (is_body || known < 0) && r->e->lazy_body
+		    ? zp_json_skip_shallow(t, tok)
+		    : zp_json_skip(t, tok)) != 0)
 		return rc;
 	value.n = (size_t)(t->src + t->pos - value.p);
 	if (is_body) {

@@ -53,6 +53,10 @@ struct zp_envelope {
 	size_t nextra;
 	struct zp_json_error err; /* where a parse failed */
 	const char *why; /* what was wrong with a bad envelope */
+	int lazy_body; /* set by a stage that parses the body with
+			  zp_env_body_dom (which checks it) and forwards no
+			  envelope: the structure alone of the body and of
+			  unknown fields is checked while reading */
 	struct zp_arena arena;
 };
 

@@ -90,6 +90,15 @@ int zp_json_skip(struct zp_json_tok *t, enum zp_tok tok);
  */
 size_t zp_json_unescape(const char *raw, size_t n, char *out);
 
+/*
+ * zp_json_skip_shallow is zp_json_skip that checks only the value's
+ * structure: brackets nest and match, strings end.  UTF-8, escapes,
+ * numbers and literals inside are not checked, which is for a caller
+ * that parses the value with zp_json_parse afterwards (that checks them
+ * all) and does not want it read twice.
+ */
+int zp_json_skip_shallow(struct zp_json_tok *t, enum zp_tok tok);
+
 /* zp_json_validate checks a whole document; 0, ZP_EPARSE or ZP_EDEPTH. */
 int zp_json_validate(const char *src, size_t len, struct zp_json_error *err);
 

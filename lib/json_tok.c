@@ -360,6 +360,84 @@ close_container(struct zp_json_tok *t, unsigned char c)
 	return obj ? ZP_TOK_OBJ_END : ZP_TOK_ARR_END;
 }
 
+/* quote_or_escape advances i to the next '"' or '\\' (8 bytes at a
+ * time where it can), or to end. */
+static inline size_t
+quote_or_escape(const unsigned char *s, size_t i, size_t end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t x, q, b, m;
+
+	for (; i + 8 <= end; i += 8) {
+		memcpy(&x, s + i, 8);
+		q = x ^ (ONES * '"');
+		b = x ^ (ONES * '\\');
+		if ((m = (((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS) != 0)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
+	}
+#endif
+	while (i < end && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
+/* shallow_string skips the string whose quote is at s[i]; returns the
+ * offset after its closing quote, or 0 when it does not end. */
+static size_t
+shallow_string(const unsigned char *s, size_t i, size_t end)
+{
+	for (i++;;) {
+		i = quote_or_escape(s, i, end);
+		if (i >= end)
+			return 0;
+		if (s[i] == '"')
+			return i + 1;
+		i += 2; /* an escape and the byte it escapes */
+	}
+}
+
+int
+zp_json_skip_shallow(struct zp_json_tok *t, enum zp_tok tok)
+{
+	const unsigned char *s = (const unsigned char *)t->src;
+	uint8_t stack[ZP_JSON_MAX_DEPTH / 8] = {0}; /* 1: an object */
+	size_t i = t->pos, end = t->len;
+	int d = 0, limit = t->max_depth - t->depth;
+
+	if (tok != ZP_TOK_OBJ_BEGIN && tok != ZP_TOK_ARR_BEGIN)
+		return zp_json_skip(t, tok);
+	while (i < end) {
+		unsigned char c = s[i];
+
+		if (c == '"') {
+			if ((i = shallow_string(s, i, end)) == 0)
+				break;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			if (++d > limit || d >= ZP_JSON_MAX_DEPTH) {
+				fail(t, i, "nesting deeper than the depth limit");
+				return t->code = ZP_EDEPTH;
+			}
+			stack[d / 8] = (uint8_t)((stack[d / 8] & ~(1u << (d % 8))) |
+			    (unsigned)(c == '{') << (d % 8));
+		} else if (c == '}' || c == ']') {
+			if (d == 0) {
+				t->pos = i;
+				return close_container(t, c) == ZP_TOK_ERROR
+				    ? t->code
+				    : 0;
+			}
+			if ((c == '}') != ((stack[d / 8] >> (d % 8)) & 1))
+				break;
+			d--;
+		}
+		i++;
+	}
+	fail(t, i < end ? i : end, "unterminated or unbalanced value");
+	return ZP_EPARSE;
+}
+
 /* zp_json_next returns the next token, ZP_TOK_END, or ZP_TOK_ERROR. */
 enum zp_tok
 zp_json_next(struct zp_json_tok *t)
