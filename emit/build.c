@@ -215,6 +215,29 @@ typed(struct page *pg, const struct emit_rec *r, int i, const char *v)
 	return NULL;
 }
 
+/* put_kept sets slot i of r to member key of o, a string (a time, an
+ * id of its own), copied rather than interned, and only when it differs
+ * from what the slot holds. */
+static void
+put_kept(struct page *pg, struct emit_rec *r, int i, const struct zp_json *o,
+    const char *key)
+{
+	const struct zp_json *v = zp_json_get(o, key);
+	struct zp_buf *b = &pg->t->scratch;
+	const char *old = V(r, i), *copy;
+
+	if (v == NULL || v->type != ZP_JSON_STRING || v->n == 0)
+		return;
+	zp_buf_reset(b);
+	if (zp_json_write_string(b, v->u.s, v->n) != 0)
+		return;
+	if (old != NULL && emit_len(old) == b->len &&
+	    memcmp(old, b->data, b->len) == 0)
+		return;
+	if ((copy = emit_keep(pg->t, b->data, b->len)) != NULL)
+		SETV(pg->t, r, i, copy);
+}
+
 /* put sets slot i of r when v is not NULL: a later page wins. */
 static void
 put(struct page *pg, struct emit_rec *r, int i, const char *v)
@@ -255,8 +278,8 @@ one_user(struct page *pg, const struct zp_json *u)
 	put(pg, r, FU_PMI, user_id(pg, u, "pmi"));
 	put(pg, r, FU_TIMEZONE, val(pg, u, "timezone"));
 	put(pg, r, FU_DEPT, val(pg, u, "dept"));
-	put(pg, r, FU_CREATED_AT, val(pg, u, "created_at"));
-	put(pg, r, FU_LAST_LOGIN_TIME, val(pg, u, "last_login_time"));
+	put_kept(pg, r, FU_CREATED_AT, u, "created_at");
+	put_kept(pg, r, FU_LAST_LOGIN_TIME, u, "last_login_time");
 	return emit_rec_source(pg->t, r, pg->src);
 }
 
@@ -311,8 +334,8 @@ one_meeting(struct page *pg, const struct zp_json *m, int webinar)
 	put(pg, r, FM_HOST_ID, host);
 	if (host != NULL)
 		r->person = host_person(pg, m, host);
-	put(pg, r, FM_START_TIME, val(pg, m, "start_time"));
-	put(pg, r, FM_END_TIME, val(pg, m, "end_time"));
+	put_kept(pg, r, FM_START_TIME, m, "start_time");
+	put_kept(pg, r, FM_END_TIME, m, "end_time");
 	put(pg, r, FM_DURATION, zp_json_get(m, "duration") != NULL &&
 		zp_json_get(m, "duration")->type == ZP_JSON_NUMBER
 	    ? val(pg, m, "duration")
@@ -548,10 +571,10 @@ one_webinar(struct page *pg, const struct zp_json *w)
 	if (host != NULL)
 		r->person = host_person(pg, w, host);
 	put(pg, r, FW_ZOOM_TYPE, num(pg, w, "type"));
-	put(pg, r, FW_START_TIME, val(pg, w, "start_time"));
+	put_kept(pg, r, FW_START_TIME, w, "start_time");
 	put(pg, r, FW_DURATION, num(pg, w, "duration"));
 	put(pg, r, FW_TIMEZONE, val(pg, w, "timezone"));
-	put(pg, r, FW_CREATED_AT, val(pg, w, "created_at"));
+	put_kept(pg, r, FW_CREATED_AT, w, "created_at");
 	return emit_rec_source(pg->t, r, pg->src);
 }
 
@@ -622,7 +645,7 @@ one_recording(struct page *pg, const struct zp_json *m)
 	put(pg, r, FR_HOST_ID, host);
 	if (host != NULL)
 		r->person = host_person(pg, m, host);
-	put(pg, r, FR_START_TIME, val(pg, m, "start_time"));
+	put_kept(pg, r, FR_START_TIME, m, "start_time");
 	put(pg, r, FR_DURATION, num(pg, m, "duration"));
 	put(pg, r, FR_TOTAL_SIZE, num(pg, m, "total_size"));
 	put(pg, r, FR_RECORDING_COUNT, num(pg, m, "recording_count"));
@@ -668,7 +691,7 @@ one_call(struct page *pg, const struct zp_json *c)
 	if ((r = emit_record(pg->t, EMIT_CALL, pg->account, id)) == NULL)
 		return ZP_ENOMEM;
 	put(pg, r, FC_ID, id);
-	put(pg, r, FC_CALL_ID, val(pg, c, "call_id"));
+	put_kept(pg, r, FC_CALL_ID, c, "call_id");
 	put(pg, r, FC_DIRECTION, val(pg, c, "direction"));
 	put(pg, r, FC_CALL_TYPE, val(pg, c, "call_type"));
 	put(pg, r, FC_CONNECT_TYPE, val(pg, c, "connect_type"));
@@ -676,9 +699,9 @@ one_call(struct page *pg, const struct zp_json *c)
 	party(pg, r, c, "caller", FC_CALLER, FC_CALLER_MATCHED);
 	party(pg, r, c, "callee", FC_CALLEE, FC_CALLEE_MATCHED);
 	put(pg, r, FC_INTERNATIONAL, val(pg, c, "international"));
-	put(pg, r, FC_START_TIME, val(pg, c, "start_time"));
-	put(pg, r, FC_ANSWER_TIME, val(pg, c, "answer_time"));
-	put(pg, r, FC_END_TIME, val(pg, c, "end_time"));
+	put_kept(pg, r, FC_START_TIME, c, "start_time");
+	put_kept(pg, r, FC_ANSWER_TIME, c, "answer_time");
+	put_kept(pg, r, FC_END_TIME, c, "end_time");
 	put(pg, r, FC_DURATION, num(pg, c, "duration"));
 	return emit_rec_source(pg->t, r, pg->src);
 }

@@ -166,6 +166,11 @@ struct emit_table {
 int emit_table_init(struct emit_table *t);
 void emit_table_release(struct emit_table *t);
 
+/* emit_table_shrink frees what only the build and the flush use (the
+ * records' list and maps, the intern hash table), keeping every string
+ * and the meeting facts; nothing may be interned afterwards. */
+void emit_table_shrink(struct emit_table *t);
+
 /* emit_intern returns the interned copy of s[0..n), NULL on ENOMEM. */
 const char *emit_intern(struct emit_table *t, const char *s, size_t n);
 
@@ -179,6 +184,12 @@ emit_len(const char *s)
 	memcpy(&n, s - 4, 4);
 	return n;
 }
+
+/* emit_keep copies s[0..n) into the table like an interned string
+ * (emit_len works on it) but without interning it: for values nearly
+ * every record has its own (times), where interning costs more than it
+ * saves.  NULL on ENOMEM. */
+const char *emit_keep(struct emit_table *t, const char *s, size_t n);
 
 /* emit_intern_json interns the JSON text of DOM value v (compact), or
  * returns NULL for null and absent values (and on ENOMEM). */

@@ -14,6 +14,7 @@
 #include "core.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "error.h"
@@ -388,10 +389,23 @@ orphan_note(struct flush *f, const struct emit_rec *r)
 static int
 merge_one(struct flush *f, struct emit_rec *r)
 {
-	struct old *last = NULL;
+	struct old *last = NULL, *same = old_by_key(f, r->key);
 	size_t off = f->lines.len, c;
 	int n, rc;
 
+	/* The common case of a run again: the run's record is its saved
+	 * self already, and nothing need be merged (or held). */
+	if (same != NULL && !same->used) {
+		if ((rc = emit_rec_write(f->t, r, &f->lines)) != 0)
+			return rc;
+		c = content(f->lines.data + off, f->lines.len - off);
+		f->lines.len = off;
+		if (c == content(same->line, same->n) &&
+		    memcmp(same->line, f->lines.data + off, c) == 0) {
+			same->used = 1;
+			return out_add(f, same->key, 0, same->n, same->line, 0);
+		}
+	}
 	if ((rc = absorb_olds(f, r, &n, &last)) != 0 ||
 	    (rc = emit_rec_write(f->t, r, &f->lines)) != 0 ||
 	    (rc = orphan_note(f, r)) != 0)
@@ -712,6 +726,15 @@ flush_release(struct flush *f)
 	emit_pmap_free(&f->orphaned);
 }
 
+/* peak_kib is the process's peak resident memory so far (for -v). */
+static long
+peak_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
 int
 emit_flush(struct emit_table *t, struct emit_state *s,
     struct emit_sink **sinks, const struct emit_sink_ops **ops,
@@ -734,8 +757,8 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 	f.st = st;
 	zp_json_parser_init(&f.parser, &f.arena);
 	zp_debug("table: %zu records, %zu strings (%zu slots), %zu bytes "
-		 "in the arena",
-	    t->n_recs, t->n_strs, t->cap_strs, t->arena.total);
+		 "in the arena, peak RSS %ld KiB",
+	    t->n_recs, t->n_strs, t->cap_strs, t->arena.total, peak_kib());
 	emit_pmap_free(&t->part_ids); /* the build is over */
 	if ((rc = finish_all(t)) == 0 && (rc = adopt_all(&f, &days, &n_days)) == 0 &&
 	    (rc = live_sorted(t, &v, &n)) == 0) {
@@ -746,5 +769,6 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 	free(v);
 	free(days);
 	flush_release(&f);
+	zp_debug("flushed: peak RSS %ld KiB", peak_kib());
 	return rc;
 }

@@ -291,6 +291,7 @@ emit_run(const struct emit_options *o)
 			    zp_strerror(frc));
 		if (frc == ZP_ETRANSPORT) /* a sink's receiver: retry later */
 			frc = ZP_EIO;
+		emit_table_shrink(&r.t); /* what saving the index needs not */
 		rc = rc != 0 ? rc : frc;
 	}
 	rc = close_all(&r, rc);

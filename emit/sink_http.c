@@ -454,15 +454,12 @@ refused(const struct emit_sink *s, long n, size_t k)
 				   : "");
 }
 
-/* broken logs a failure that no retry can mend, or a stop. */
+/* broken logs a failure that no retry can mend; a stop is left to the
+ * run, which says what it means for the state. */
 static void
 broken(const struct emit_sink *s, long n, size_t k, int rc)
 {
-	if (rc == ZP_EINTR)
-		zp_warn("http batch %ld (%zu records) to %s: interrupted; the "
-			"state is not saved, so the next run sends it again",
-		    n, k, s->shown.data);
-	else
+	if (rc != ZP_EINTR)
 		zp_error("http batch %ld (%zu records) to %s: %s", n, k,
 		    s->shown.data, zp_strerror(rc));
 }
@@ -523,9 +520,9 @@ send_batch(struct emit_sink *s, const char *stream,
 		    "http batch %ld (%zu records) attempt %ld: %s; retry in "
 		    "%.1fs",
 		    n, k, a, what, (double)wait / 1000);
-		s->retries++;
 		if ((rc = pause_ms(wait)) != 0)
 			return rc;
+		s->retries++;
 	}
 	zp_error("http batch %ld (%zu records) to %s: gave up after %ld "
 		 "attempts (last: %s); the state is not saved, so the next "

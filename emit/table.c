@@ -209,6 +209,20 @@ emit_page_begin(struct emit_table *t)
 	t->marks.n = 0;
 }
 
+const char *
+emit_keep(struct emit_table *t, const char *s, size_t n)
+{
+	char *copy = zp_arena_alloc(&t->arena, n + 5);
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, &(uint32_t){(uint32_t)n}, 4); /* for emit_len */
+	copy += 4;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	return copy;
+}
+
 /* intern_quoted interns s[0..n), which needs no escapes, as a JSON
  * string. */
 static const char *
@@ -381,6 +395,28 @@ emit_table_init(struct emit_table *t)
 	t->arena.max_block = (size_t)1 << 20; /* little left unused */
 	t->arena.align8 = 1;
 	return intern_grow(t);
+}
+
+void
+emit_table_shrink(struct emit_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < EMIT_NTYPES; i++)
+		emit_pmap_free(&t->maps[i]);
+	emit_pmap_free(&t->part_ids);
+	free(t->recs);
+	t->recs = NULL;
+	t->n_recs = t->cap_recs = 0;
+	free(t->marks.key);
+	free(t->marks.dom);
+	free(t->marks.stamp);
+	memset(&t->marks, 0, sizeof(t->marks));
+	/* the strings stay (the meeting facts point at them); their hash
+	 * table goes: nothing is interned after the flush */
+	free(t->strs);
+	t->strs = NULL;
+	t->n_strs = t->cap_strs = 0;
 }
 
 void
