@@ -150,6 +150,20 @@ extern const struct emit_sink_ops emit_sink_stdout; /* sink_stdout.c */
 extern const struct emit_sink_ops emit_sink_http; /* sink_http.c */
 extern const struct emit_sink_ops emit_sink_singer; /* sink_singer.c */
 
+/*
+ * Standard output for the sinks that print (stdout.c): who prefixes the
+ * error ("" or "singer: "); the first write error is kept, logged once,
+ * and returned by every later call (ZP_EPIPE for a closed reader, else
+ * ZP_EIO).
+ */
+struct emit_stdout {
+	const char *who;
+	int err;
+};
+int emit_stdout_write(struct emit_stdout *o, const char *p, size_t n);
+/* emit_stdout_flush pushes stdout's buffer out. */
+int emit_stdout_flush(struct emit_stdout *o);
+
 /* emit_sink_kind finds the kind of sink spec names, or NULL. */
 const struct emit_sink_ops *emit_sink_kind(const char *spec);
 

@@ -35,41 +35,23 @@ struct emit_sink {
 	struct zp_buf msg; /* the message being built */
 	char day[EMIT_NTYPES][11]; /* each stream's bookmark; "" unseen */
 	int started; /* the schemas are out */
-	int err;
+	struct emit_stdout out; /* its first write error kept */
 };
 
 /* ---- writing to stdout ------------------------------------------- */
-
-/* fail records the write error e (an errno) once, logs it, returns it. */
-static int
-fail(struct emit_sink *s, int e)
-{
-	if (s->err == 0) {
-		s->err = e == EPIPE ? ZP_EPIPE : ZP_EIO;
-		zp_error("singer: cannot write to stdout: %s",
-		    e == EPIPE ? zp_strerror(ZP_EPIPE) : strerror(e));
-	}
-	return s->err;
-}
 
 /* out writes n bytes to stdout's buffer. */
 static int
 out(struct emit_sink *s, const char *p, size_t n)
 {
-	errno = 0;
-	if (n > 0 && fwrite(p, 1, n, stdout) != n)
-		return fail(s, errno != 0 ? errno : EIO);
-	return 0;
+	return emit_stdout_write(&s->out, p, n);
 }
 
 /* flush pushes stdout's buffer out and reports any error it met. */
 static int
 flush(struct emit_sink *s)
 {
-	errno = 0;
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(s, errno != 0 ? errno : EIO);
-	return 0;
+	return emit_stdout_flush(&s->out);
 }
 
 /* send_msg writes the message built in s->msg and its newline. */
@@ -357,8 +339,10 @@ singer_open(
 		zp_error("--to %s: the Singer sink is \"singer\"", spec);
 		return ZP_EINVAL;
 	}
-	*outp = calloc(1, sizeof(**outp));
-	return *outp == NULL ? ZP_ENOMEM : 0;
+	if ((*outp = calloc(1, sizeof(**outp))) == NULL)
+		return ZP_ENOMEM;
+	(*outp)->out.who = "singer: ";
+	return 0;
 }
 
 /* singer_put sends the partition's changed records, then the state. */
@@ -367,8 +351,8 @@ singer_put(struct emit_sink *s, const struct emit_part *p)
 {
 	int rc;
 
-	if (s->err != 0)
-		return s->err;
+	if (s->out.err != 0)
+		return s->out.err;
 	if ((unsigned)p->type >= EMIT_NTYPES || p->day == NULL) {
 		zp_error("singer: bad partition %d/%s", (int)p->type,
 		    p->day != NULL ? p->day : "(null)");
@@ -389,8 +373,8 @@ singer_close(struct emit_sink *s)
 {
 	int rc;
 
-	if (s->err != 0)
-		return s->err;
+	if (s->out.err != 0)
+		return s->out.err;
 	if ((rc = start(s)) != 0 || (rc = send_state(s)) != 0)
 		return rc;
 	return flush(s);

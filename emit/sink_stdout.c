@@ -17,42 +17,18 @@
 #include "error.h"
 #include "log.h"
 
-/* The sink keeps only the first write error: after it, nothing is sent. */
+/* The sink: standard output, its first write error kept. */
 struct emit_sink {
-	int err;
+	struct emit_stdout out;
 };
-
-/* fail records the write error e (an errno) once, logs it, returns it. */
-static int
-fail(struct emit_sink *s, int e)
-{
-	if (s->err == 0) {
-		s->err = e == EPIPE ? ZP_EPIPE : ZP_EIO;
-		zp_error("cannot write to stdout: %s",
-		    e == EPIPE ? zp_strerror(ZP_EPIPE) : strerror(e));
-	}
-	return s->err;
-}
 
 /* put_line writes one record and its newline to stdout's buffer. */
 static int
 put_line(struct emit_sink *s, const struct emit_line *l)
 {
-	errno = 0;
-	if (fwrite(l->json, 1, l->len, stdout) != l->len ||
-	    putchar('\n') == EOF)
-		return fail(s, errno != 0 ? errno : EIO);
-	return 0;
-}
+	int rc = emit_stdout_write(&s->out, l->json, l->len);
 
-/* flush pushes stdout's buffer out and reports any error it met. */
-static int
-flush(struct emit_sink *s)
-{
-	errno = 0;
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(s, errno != 0 ? errno : EIO);
-	return 0;
+	return rc != 0 ? rc : emit_stdout_write(&s->out, "\n", 1);
 }
 
 /* stdout_open accepts the spec "-" alone. */
@@ -66,8 +42,10 @@ stdout_open(
 		zp_error("--to %s: the stdout sink is \"-\"", spec);
 		return ZP_EINVAL;
 	}
-	*out = calloc(1, sizeof(**out));
-	return *out == NULL ? ZP_ENOMEM : 0;
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return ZP_ENOMEM;
+	(*out)->out.who = "";
+	return 0;
 }
 
 /* stdout_put writes the partition's changed records, then flushes. */
@@ -77,21 +55,17 @@ stdout_put(struct emit_sink *s, const struct emit_part *p)
 	size_t i;
 	int rc;
 
-	if (s->err != 0)
-		return s->err;
 	for (i = 0; i < p->n_changed; i++)
 		if ((rc = put_line(s, &p->changed[i])) != 0)
 			return rc;
-	return flush(s);
+	return emit_stdout_flush(&s->out);
 }
 
 /* stdout_close flushes what is left; a write error fails the run. */
 static int
 stdout_close(struct emit_sink *s)
 {
-	if (s->err != 0)
-		return s->err;
-	return flush(s);
+	return emit_stdout_flush(&s->out);
 }
 
 /* stdout_free releases the sink; stdout itself stays open for main. */

@@ -141,34 +141,55 @@ replaceable(const char *path)
 	return S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) ? 0 : EEXIST;
 }
 
+/* write_temp writes data into a new temporary file beside path (mode,
+ * synced when sync), returning its name in *tmp (the caller's to free
+ * and unlink).  0 or an errno; nothing is left behind on failure. */
+static int
+write_temp(const char *path, const void *data, size_t n, int mode, int sync,
+    char **tmp)
+{
+	int fd, e;
+
+	if ((e = replaceable(path)) != 0)
+		return e;
+	if ((*tmp = malloc(strlen(path) + sizeof(".XXXXXX"))) == NULL)
+		return ENOMEM;
+	sprintf(*tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) < 0) {
+		e = errno;
+		free(*tmp);
+		*tmp = NULL;
+		return e;
+	}
+	if (sync)
+		e = fill(fd, data, n, mode);
+	else if ((e = fchmod(fd, (mode_t)mode) != 0 ? errno : 0) == 0)
+		e = write_all(fd, data, n);
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e != 0) {
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return e;
+}
+
 /* zp_file_write_atomic replaces path with data. */
 int
 zp_file_write_atomic(
     const char *path, const void *data, size_t n, int mode, int *err)
 {
-	char *tmp = malloc(strlen(path) + sizeof(".XXXXXX"));
-	int fd, e;
+	char *tmp = NULL;
+	int e;
 
 	set_err(err, 0, 0);
-	if (tmp == NULL)
-		return set_err(err, ENOMEM, ZP_EIO);
-	if ((e = replaceable(path)) != 0) {
-		free(tmp);
+	if ((e = write_temp(path, data, n, mode, 1, &tmp)) != 0)
 		return set_err(err, e, ZP_EIO);
-	}
-	sprintf(tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
+	if (rename(tmp, path) != 0) {
 		e = errno;
-		free(tmp);
-		return set_err(err, e, ZP_EIO);
-	}
-	e = fill(fd, data, n, mode);
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e == 0 && rename(tmp, path) != 0)
-		e = errno;
-	if (e != 0)
 		unlink(tmp);
+	}
 	free(tmp);
 	if (e != 0)
 		return set_err(err, e, ZP_EIO);
@@ -213,33 +234,13 @@ int
 zp_file_batch_write(struct zp_file_batch *b, const char *path,
     const void *data, size_t n, int mode, int *err)
 {
-	char *tmp = malloc(strlen(path) + sizeof(".XXXXXX"));
-	int fd, e, rc;
+	char *tmp = NULL;
+	int e, rc;
 
 	set_err(err, 0, 0);
-	if (tmp == NULL)
-		return ZP_ENOMEM;
-	if ((e = replaceable(path)) != 0) {
-		free(tmp);
-		return set_err(err, e, ZP_EIO);
-	}
-	sprintf(tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		e = errno;
-		free(tmp);
-		return set_err(err, e, ZP_EIO);
-	}
-	if ((e = fchmod(fd, (mode_t)mode) != 0 ? errno : 0) == 0)
-		e = write_all(fd, data, n);
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e != 0) {
-		unlink(tmp);
-		free(tmp);
-		return set_err(err, e, ZP_EIO);
-	}
-	rc = zp_file_batch_add(b, tmp, path);
-	if (rc != 0)
+	if ((e = write_temp(path, data, n, mode, 0, &tmp)) != 0)
+		return e == ENOMEM ? ZP_ENOMEM : set_err(err, e, ZP_EIO);
+	if ((rc = zp_file_batch_add(b, tmp, path)) != 0)
 		unlink(tmp);
 	free(tmp);
 	return rc;

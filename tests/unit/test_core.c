@@ -815,3 +815,66 @@ TEST(file_write_atomic_and_read)
 	CHECK_INT(rmdir(dir), 0);
 	zp_buf_release(&b);
 }
+
+TEST(file_write_atomic_leaves_devices_alone)
+{
+	char dir[] = "/tmp/zp-file-test.XXXXXX", fifo[64];
+	struct stat st;
+	int err = 0;
+
+	/* A rename over a FIFO (or /dev/null) would replace it. */
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	CHECK_INT(mkfifo(fifo, 0600), 0);
+	CHECK_INT(zp_file_write_atomic(fifo, "x", 1, 0600, &err), ZP_EIO);
+	CHECK_INT(err, EEXIST);
+	CHECK_INT(stat(fifo, &st), 0);
+	CHECK(S_ISFIFO(st.st_mode));
+	unlink(fifo);
+	CHECK_INT(rmdir(dir), 0);
+}
+
+TEST(file_batch_commit_and_abort)
+{
+	char dir[] = "/tmp/zp-file-test.XXXXXX", a[64], b[64], c[64];
+	struct zp_file_batch batch = ZP_FILE_BATCH_INIT;
+	struct zp_buf got = ZP_BUF_INIT;
+	const char *failed = NULL;
+	struct stat st;
+	int err = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	snprintf(c, sizeof(c), "%s/c", dir);
+	CHECK_INT(zp_file_write_atomic(a, "old a", 5, 0600, NULL), 0);
+	CHECK_INT(zp_file_write_atomic(c, "old c", 5, 0600, NULL), 0);
+	CHECK_INT(zp_file_batch_write(&batch, a, "new a", 5, 0644, &err), 0);
+	CHECK_INT(zp_file_batch_write(&batch, b, "new b", 5, 0600, &err), 0);
+	CHECK_INT(zp_file_batch_add(&batch, NULL, c), 0); /* remove c */
+	/* Nothing is visible before the commit. */
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "old a");
+	CHECK_INT(stat(b, &st), -1);
+	CHECK_INT(zp_file_batch_commit(&batch, &err, &failed), 0);
+	zp_buf_reset(&got);
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "new a");
+	CHECK_INT(stat(a, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	zp_buf_reset(&got);
+	CHECK_INT(zp_file_read(b, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "new b");
+	CHECK_INT(stat(c, &st), -1);
+	/* An abort removes the temporary files and changes nothing. */
+	CHECK_INT(zp_file_batch_write(&batch, a, "newer", 5, 0644, &err), 0);
+	zp_file_batch_abort(&batch);
+	zp_buf_reset(&got);
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "new a");
+	zp_file_batch_release(&batch);
+	unlink(a);
+	unlink(b);
+	CHECK_INT(rmdir(dir), 0); /* no temporary file is left */
+	zp_buf_release(&got);
+}
