@@ -508,7 +508,12 @@ send_batch(struct emit_sink *s, const char *stream,
 		rc = send_once(s, key, stream, k);
 		switch (judge(rc, s->rs.status)) {
 		case SENT: return 0;
-		case REFUSED: refused(s, n, k); return ZP_EIO;
+		case REFUSED:
+			refused(s, n, k);
+			/* a token refused: exit 77, as for Zoom's credentials */
+			return s->rs.status == 401 || s->rs.status == 403
+			    ? ZP_EAUTH
+			    : ZP_EIO;
 		case BROKEN: broken(s, n, k, rc); return rc;
 		case RETRY: break;
 		}
