@@ -1256,6 +1256,51 @@ schema_type(struct loader *L, const struct ynode *v, struct sanitize_schema *s)
 	    L, v->line, "unknown schema type %s", show(q, v->text, v->len));
 }
 
+/* prop_named tells whether props[0..n) has one called name. */
+static int
+prop_named(const struct sanitize_schema_prop *p, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].name != NULL && strcmp(p[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * index_props builds s's hash index of its props (rules.h): the first
+ * prop of each name, as a linear search in order would find it.
+ */
+static int
+index_props(struct loader *L, struct sanitize_schema *s)
+{
+	const struct sanitize_schema_prop *p = s->props;
+	struct sanitize_prop_slot *slots;
+	uint32_t size = 8, h;
+	size_t i, n;
+
+	if (s->n_props < 4 || s->n_props > UINT32_MAX / 4)
+		return 0;
+	while (size < 2 * s->n_props)
+		size *= 2;
+	if ((slots = alloc_array(L, size, sizeof(*slots))) == NULL)
+		return ZP_ENOMEM;
+	for (i = 0; i < s->n_props; i++) {
+		if (p[i].name == NULL || prop_named(p, i, p[i].name))
+			continue;
+		n = strlen(p[i].name);
+		h = sanitize_prop_hash(p[i].name, n);
+		while (slots[h & (size - 1)].index1 != 0)
+			h++;
+		slots[h & (size - 1)].index1 = (uint32_t)i + 1;
+		slots[h & (size - 1)].len = (uint32_t)n;
+	}
+	s->prop_slots = slots;
+	s->prop_mask = size - 1;
+	return 0;
+}
+
 /* schema_props reads "properties": a mapping of name to schema. */
 static int
 schema_props(
@@ -1279,7 +1324,7 @@ schema_props(
 	s->props = p;
 	s->n_props = v->n / 2;
 	s->has_props = 1;
-	return 0;
+	return index_props(L, s);
 }
 
 /* schema_any_of reads "anyOf": a list of schemas. */
@@ -2115,6 +2160,119 @@ static const char *const rules_keys[] = {"endpoints", "definitions",
     "allowedRequestHeaders", "allowAllEndpoints", "defaultScopeIdForSource",
     NULL};
 
+/*
+ * skip_class returns the end of the character class at re[i] (a '['),
+ * just past its ']', or 0 when it is not plainly one.
+ */
+static size_t
+skip_class(const char *re, size_t i)
+{
+	i++;
+	if (re[i] == '^')
+		i++;
+	if (re[i] == ']')
+		i++;
+	for (; re[i] != '\0' && re[i] != ']'; i++) {
+		if (re[i] == '[' && re[i + 1] == ':')
+			return 0; /* a POSIX class: not followed here */
+		if (re[i] == '\\' && re[++i] == '\0')
+			return 0;
+	}
+	return re[i] == ']' ? i + 1 : 0;
+}
+
+/*
+ * is_sequence tells whether regex re is a sequence at its top level: no
+ * '|' outside groups and classes.  What it cannot follow for sure (\Q,
+ * \c, comments, POSIX classes, unbalanced groups) counts as no.
+ */
+static int
+is_sequence(const char *re)
+{
+	size_t i = 0, depth = 0;
+
+	while (re[i] != '\0') {
+		switch (re[i]) {
+		case '\\':
+			if (re[i + 1] == '\0' || re[i + 1] == 'Q' ||
+			    re[i + 1] == 'c')
+				return 0;
+			i += 2;
+			continue;
+		case '[':
+			if ((i = skip_class(re, i)) == 0)
+				return 0;
+			continue;
+		case '(':
+			if (re[i + 1] == '?' && re[i + 2] == '#')
+				return 0;
+			depth++;
+			break;
+		case ')':
+			if (depth-- == 0)
+				return 0;
+			break;
+		case '|':
+			if (depth == 0)
+				return 0;
+			break;
+		case '#': return 0; /* a comment, under (?x) */
+		default: break;
+		}
+		i++;
+	}
+	return depth == 0;
+}
+
+/* prefix_char gives the ASCII literal at re[*i] and steps past it, or
+ * -1 when re[*i] is not plainly a literal character. */
+static int
+prefix_char(const char *re, size_t *i)
+{
+	unsigned char c = (unsigned char)re[*i], d;
+
+	if (is_alnum((char)c) || (c != '\0' && strchr("/_-~%,:@=&", c))) {
+		*i += 1;
+		return c;
+	}
+	d = (unsigned char)re[*i + 1];
+	if (c == '\\' && d > ' ' && d < 0x7f && !is_alnum((char)d)) {
+		*i += 2;
+		return d;
+	}
+	return -1;
+}
+
+/*
+ * path_prefix sets e's path_prefix: the literal characters its path
+ * regex starts with (after a '^'), when the regex is a sequence at its
+ * top level, each but a quantified one.  Every match, anchored at the
+ * start of the target, begins with them.
+ */
+static void
+path_prefix(struct loader *L, struct sanitize_endpoint *e)
+{
+	const char *re = e->path.source;
+	char *out;
+	size_t i = 0, next, n = 0;
+	int c;
+
+	if (re == NULL || e->path.code == NULL || !is_sequence(re))
+		return;
+	if ((out = alloc(L, strlen(re) + 1)) == NULL)
+		return;
+	if (re[i] == '^')
+		i++;
+	for (next = i; (c = prefix_char(re, &next)) >= 0; i = next) {
+		if (re[next] == '?' || re[next] == '*' || re[next] == '+' ||
+		    re[next] == '{')
+			break; /* this one is quantified */
+		out[n++] = (char)c;
+	}
+	e->path_prefix = out;
+	e->path_prefix_len = n;
+}
+
 /* load_path reads pathRegex and pathTemplate and compiles the path. */
 static void
 load_path(struct loader *L, const struct ynode *m, struct sanitize_endpoint *e)
@@ -2135,6 +2293,7 @@ load_path(struct loader *L, const struct ynode *m, struct sanitize_endpoint *e)
 	} else if (e->path_template != NULL) {
 		compile_template(L, tp, e);
 	}
+	path_prefix(L, e);
 }
 
 /* upper_case turns the ASCII letters of s to upper case in place. */
@@ -2833,17 +2992,47 @@ path_ok(const struct sanitize_endpoint *e, const char *target, size_t plen,
 	return e->n_path_params ? path_params_ok(e, md, target) : 1;
 }
 
-/* endpoint_allows tells whether e allows method on target: 1, 0, <0. */
-static int
-endpoint_allows(
-    const struct sanitize_endpoint *e, const char *method, const char *target)
+/* ascii_lower gives c in lower case if it is an ASCII capital. */
+static unsigned char
+ascii_lower(unsigned char c)
 {
-	size_t plen = strcspn(target, "?");
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/*
+ * prefix_differs tells whether target[0..plen) surely starts otherwise
+ * than e's path_prefix: an ASCII byte that differs (ignoring case) with
+ * only ASCII before it, which no caseless UTF match could accept.
+ */
+static int
+prefix_differs(
+    const struct sanitize_endpoint *e, const char *target, size_t plen)
+{
+	size_t i;
+
+	for (i = 0; i < e->path_prefix_len && i < plen; i++) {
+		unsigned char c = (unsigned char)target[i];
+
+		if (c >= 0x80)
+			return 0;
+		if (ascii_lower(c) !=
+		    ascii_lower((unsigned char)e->path_prefix[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* endpoint_allows tells whether e allows method on target, whose path
+ * is its first plen bytes: 1, 0, <0. */
+static int
+endpoint_allows(const struct sanitize_endpoint *e, const char *method,
+    const char *target, size_t plen)
+{
 	const char *query = target[plen] == '?' ? target + plen + 1 : NULL;
 	pcre2_match_data *md;
 	int rc;
 
-	if (e->path.code == NULL)
+	if (e->path.code == NULL || prefix_differs(e, target, plen))
 		return 0;
 	md = pcre2_match_data_create_from_pattern(
 	    (const pcre2_code *)e->path.code, NULL);
@@ -2862,14 +3051,16 @@ int
 sanitize_rules_match(const struct sanitize_rules *rules, const char *method,
     const char *target, struct sanitize_match *m)
 {
-	size_t i;
+	size_t i, plen;
 	int rc;
 
 	if (rules == NULL || method == NULL || target == NULL || m == NULL)
 		return ZP_EINVAL;
 	memset(m, 0, sizeof(*m));
+	plen = strcspn(target, "?");
 	for (i = 0; i < rules->n_endpoints; i++) {
-		rc = endpoint_allows(&rules->endpoints[i], method, target);
+		rc = endpoint_allows(
+		    &rules->endpoints[i], method, target, plen);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)

@@ -19,6 +19,7 @@
 #define ZP_SANITIZE_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -67,6 +68,13 @@ enum sanitize_schema_type {
 
 struct sanitize_schema;
 
+/* A slot of a schema's property index: 1 + the index in props (0: an
+ * empty slot) and the length of the name. */
+struct sanitize_prop_slot {
+	uint32_t index1;
+	uint32_t len;
+};
+
 /* One entry of "properties", in the order the rules list them. */
 struct sanitize_schema_prop {
 	const char *name;
@@ -87,6 +95,13 @@ struct sanitize_schema {
 	const struct sanitize_schema_prop *props;
 	size_t n_props;
 	int has_props; /* "properties" given, possibly empty */
+	/*
+	 * A hash index of props, built at load: slot h & prop_mask holds the
+	 * first prop of each name, with linear probing, h being
+	 * sanitize_prop_hash of the name.  NULL: search props in order.
+	 */
+	const struct sanitize_prop_slot *prop_slots;
+	uint32_t prop_mask;
 	const struct sanitize_schema *items; /* type array: always set */
 	const char *format; /* kept, never checked (1.5.1) */
 	const struct sanitize_schema *const *any_of;
@@ -95,6 +110,18 @@ struct sanitize_schema {
 	const char *const_text; /* "const", or NULL */
 	int line;
 };
+
+/* sanitize_prop_hash hashes the property name s[0..n): its length and
+ * three of its bytes, cheap for the keys of every object filtered. */
+static inline uint32_t
+sanitize_prop_hash(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n == 0)
+		return 0;
+	return (((uint32_t)n * 31u + u[0]) * 31u + u[n / 2]) * 31u + u[n - 1];
+}
 
 /* --- transforms (RULES-SPEC 2) --------------------------------------- */
 
@@ -230,6 +257,13 @@ struct sanitize_endpoint {
 	 * (1.4); source holds the regex text actually compiled.  Caseless.
 	 */
 	struct sanitize_regex path;
+	/*
+	 * Literal text every match of path starts with (ASCII, compared
+	 * caseless), taken from path.source at load when provably so; a
+	 * target that starts otherwise cannot match.  Length 0: unknown.
+	 */
+	const char *path_prefix;
+	size_t path_prefix_len;
 	/* Checked only when a pathTemplate is given; names are its groups. */
 	const struct sanitize_param_schema *path_params;
 	size_t n_path_params;

@@ -44,6 +44,7 @@ struct run {
 	struct zp_buf msg, path, tmp, added;
 	struct zp_env_field field;
 	unsigned long pages, sanitized, unmatched, dropped, passed;
+	int idle_rc; /* the first failure of idle */
 };
 
 /* --- the "sanitized" field and the path ------------------------------ */
@@ -138,7 +139,7 @@ written(void *arg, const struct sanitize_done *d)
 	struct run *r = arg;
 
 	if (d->msg != NULL)
-		return zp_stage_write(&r->st, d->msg->data, d->msg->len);
+		return zp_stage_write(&r->st, d->msg, d->len);
 	zp_error("%s: dropped page %s: %s", d->where, d->path, d->why);
 	r->dropped++;
 	r->sanitized--;
@@ -288,6 +289,23 @@ one(struct run *r)
 
 /* --- the loop -------------------------------------------------------- */
 
+/*
+ * idle is the input's hook before it waits for data: the pages read so
+ * far are sanitized and written and the output flushed, so that
+ * downstream sees them while upstream pauses.  A failure waits in
+ * r->idle_rc for the loop.
+ */
+static void
+idle(void *arg)
+{
+	struct run *r = arg;
+	int rc = sanitize_pool_flush(r->pool, written, r);
+
+	if (rc != 0 && r->idle_rc == 0)
+		r->idle_rc = rc < 0 ? rc : ZP_EIO;
+	zp_out_flush(r->st.out);
+}
+
 /* setup opens the stage and starts the workers. */
 static int
 setup(struct run *r, const struct sanitize_secrets *s)
@@ -307,6 +325,8 @@ setup(struct run *r, const struct sanitize_secrets *s)
 	rc = zp_stage_open(&r->st, &r->o->stage, &why);
 	if (rc != 0)
 		zp_error("%s", why.len ? why.data : zp_strerror(rc));
+	else /* in place of the stage's own hook, which only flushes */
+		zp_in_on_idle(r->st.in, idle, r);
 	zp_buf_release(&why);
 	return rc;
 }
@@ -344,8 +364,10 @@ sanitize_run(const struct sanitize_options *o,
 		zp_warn("--allow-unmatched: pages no rule allows pass "
 			"UNSANITIZED; never use this in production");
 	while ((rc = zp_stage_next(&r.st)) == 1)
-		if ((rc = one(&r)) != 0)
+		if ((rc = one(&r)) != 0 || (rc = r.idle_rc) != 0)
 			break;
+	if (rc == 0)
+		rc = r.idle_rc;
 	if ((frc = sanitize_pool_drain(r.pool, written, &r)) != 0 && rc == 0)
 		rc = frc < 0 ? frc : ZP_EIO;
 	if (zp_stage_finish(&r.st) != 0 && rc == 0)

@@ -92,13 +92,30 @@ name_is(const char *name, const char *k, size_t n)
 	return name[n] == '\0';
 }
 
-/* find_prop returns the schema s lists for key, or NULL. */
+/* find_prop returns the schema s lists for key, or NULL: the first prop
+ * of that name, through the index when s has one. */
 static const struct sanitize_schema *
 find_prop(const struct sanitize_schema *s, const struct zp_json *key)
 {
 	const char *k = key->u.s;
+	const struct sanitize_prop_slot *slot;
+	uint32_t h;
 	size_t i;
 
+	if (s->prop_slots != NULL) {
+		h = sanitize_prop_hash(k, key->n);
+		for (;; h++) {
+			slot = &s->prop_slots[h & s->prop_mask];
+			if (slot->index1 == 0)
+				return NULL;
+			i = slot->index1 - 1;
+			/* len is strlen(name): this is name_is */
+			if (slot->len == key->n &&
+			    (key->n == 0 ||
+				memcmp(s->props[i].name, k, key->n) == 0))
+				return s->props[i].schema;
+		}
+	}
 	for (i = 0; i < s->n_props; i++) {
 		const char *name = s->props[i].name;
 
