@@ -139,6 +139,7 @@ bench: deps
 	@sh tests/bench/fetch.sh build
 	@sh tests/bench/sanitize.sh build
 	@sh tests/bench/match.sh build
+	@sh tests/bench/emit.sh build
 
 # demo: the README's first command: zp-sim, the daily job against it and
 # a summary of what came out (pipelines/demo), all in $(BUILD)/demo.

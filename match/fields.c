@@ -149,13 +149,16 @@ match_fields_visit(const char *endpoint, const struct zp_json *body,
 {
 	const char *e;
 	size_t i;
-	int rc;
+	int rc, same = 0;
 
 	if (endpoint == NULL || body == NULL || body->type != ZP_JSON_OBJECT)
 		return 0;
 	e = below_base(endpoint);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (strcmp(fields[i].endpoint, e) != 0)
+		/* Entries of one endpoint share its string: compared once. */
+		if (i == 0 || fields[i].endpoint != fields[i - 1].endpoint)
+			same = strcmp(fields[i].endpoint, e) == 0;
+		if (!same)
 			continue;
 		if ((rc = visit_field(&fields[i], body, fn, arg)) != 0)
 			return rc;

@@ -1,7 +1,8 @@
 /*
  * index.c - the identity index: canonical forms of e-mails, ids and
- * pseudonyms, and open-addressing tables (FNV-1a, linear probing, as in
- * fetch/keys.c) whose keys live in one arena.
+ * pseudonyms, and open-addressing tables (linear probing, as in
+ * fetch/keys.c, with a hash that reads eight bytes at a time) whose keys
+ * live in one arena.
  */
 #include "index.h"
 
@@ -55,15 +56,25 @@ struct match_index {
 
 /* --- tables ----------------------------------------------------------- */
 
-/* hash_of is 64-bit FNV-1a of s[0..n), folded to 32 bits. */
+/* hash_of hashes s[0..n) eight bytes at a time (multiply and fold),
+ * folded to 32 bits.  Nothing depends on the order of a table. */
 static uint32_t
 hash_of(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+	}
+	h ^= h >> 29;
+	h *= 0xC4CEB9FE1A85EC53ULL;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -160,14 +171,18 @@ cput(struct canon *c, char ch)
 		c->over = 1;
 }
 
-/* cputs appends s[0..n). */
+/* cputs appends s[0..n), as cput would byte by byte. */
 static void
 cputs(struct canon *c, const char *s, size_t n)
 {
-	size_t i;
+	size_t room = MATCH_MAX_IDENTITY - c->n;
 
-	for (i = 0; i < n; i++)
-		cput(c, s[i]);
+	if (n > room) {
+		n = room;
+		c->over = 1;
+	}
+	memcpy(c->s + c->n, s, n);
+	c->n += n;
 }
 
 static const char b64url[] =
@@ -177,9 +192,13 @@ static const char b64url[] =
 static int
 b64val(char ch)
 {
-	const char *p = ch != '\0' ? strchr(b64url, ch) : NULL;
-
-	return p != NULL ? (int)(p - b64url) : -1;
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	return ch == '-' ? 62 : ch == '_' ? 63 : -1;
 }
 
 /*
@@ -217,10 +236,21 @@ static void
 lower_into(struct canon *c, const char *s, size_t n, int drop_dots)
 {
 	size_t i;
+	char ch, *o = c->s + c->n;
 
+	if (c->n + n <= MATCH_MAX_IDENTITY) { /* it fits: no check a byte */
+		for (i = 0; i < n; i++) {
+			ch = s[i];
+			if (!drop_dots || ch != '.')
+				*o++ = ch >= 'A' && ch <= 'Z'
+				    ? (char)(ch - 'A' + 'a')
+				    : ch;
+		}
+		c->n = (size_t)(o - c->s);
+		return;
+	}
 	for (i = 0; i < n; i++) {
-		char ch = s[i];
-
+		ch = s[i];
 		if (drop_dots && ch == '.')
 			continue;
 		cput(c, ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch);
@@ -800,6 +830,17 @@ today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* day_of writes the index's day, or today when none was set, into
+ * out[11]. */
+static void
+day_of(const struct match_index *x, char out[11])
+{
+	if (x->day[0] != '\0')
+		memcpy(out, x->day, 11);
+	else
+		today(out);
+}
+
 /*
  * result turns slot s into a lookup result and *out: the claim valid on
  * the index's day (today when none was set).  A person record with a
@@ -818,14 +859,11 @@ result(const struct match_index *x, const struct slot *s, const void **out)
 		return MATCH_CONFLICT;
 	if (s->val == NULL)
 		return ZP_ENOTFOUND;
-	if (x->day[0] != '\0')
-		memcpy(day, x->day, sizeof(day));
-	else
-		today(day);
 	if (!s->multi) {
 		*out = s->val;
 		return 0;
 	}
+	day_of(x, day);
 	for (c = s->val; c != NULL; c = c->next)
 		if (valid_on(c->p, day)) {
 			*out = c->p;
@@ -840,16 +878,17 @@ static int
 person_result(
     const struct match_index *x, const struct slot *s, const void **out)
 {
+	const struct match_person *p;
 	char day[11];
 	int rc = result(x, s, out);
 
 	if (rc != 0 || s->multi)
 		return rc;
-	if (x->day[0] != '\0')
-		memcpy(day, x->day, sizeof(day));
-	else
-		today(day);
-	if (!valid_on(*out, day)) {
+	p = *out;
+	if (p->valid_from == NULL && p->valid_to == NULL)
+		return 0; /* valid on every day */
+	day_of(x, day);
+	if (!valid_on(p, day)) {
 		*out = NULL;
 		return ZP_ENOTFOUND;
 	}
@@ -861,10 +900,20 @@ person_result(
 void
 match_index_set_day(struct match_index *x, const char *day)
 {
-	if (day == NULL || strlen(day) < 10)
+	match_index_set_day_n(x, day, day != NULL ? strnlen(day, 10) : 0);
+}
+
+/* match_index_set_day_n sets the day to day[0..n) when n is 10, else to
+ * today. */
+void
+match_index_set_day_n(struct match_index *x, const char *day, size_t n)
+{
+	if (n < 10) {
 		x->day[0] = '\0';
-	else
-		snprintf(x->day, sizeof(x->day), "%.10s", day);
+		return;
+	}
+	memcpy(x->day, day, 10);
+	x->day[10] = '\0';
 }
 
 /* by_email looks up a canonical e-mail in the roster. */
@@ -963,8 +1012,17 @@ match_index_user_person(const struct match_index *x, const char *v, size_t n,
     const struct match_person **out, enum match_via *via)
 {
 	const struct match_user *u;
-	enum match_via how = MATCH_VIA_NONE;
 	int rc = match_index_user(x, v, n, &u);
+
+	return match_index_user_found(x, rc, u, out, via);
+}
+
+int
+match_index_user_found(const struct match_index *x, int rc,
+    const struct match_user *u, const struct match_person **out,
+    enum match_via *via)
+{
+	enum match_via how = MATCH_VIA_NONE;
 
 	*out = NULL;
 	if (rc == 0 && (rc = via_emails(x, u, out)) == 0)

@@ -178,6 +178,15 @@ int match_index_user_person(const struct match_index *x, const char *v,
     size_t n, const struct match_person **out, enum match_via *via);
 
 /*
+ * match_index_user_found is match_index_user_person for the result rc
+ * and user u that match_index_user gave for the id: it spares a second
+ * lookup of the id.
+ */
+int match_index_user_found(const struct match_index *x, int rc,
+    const struct match_user *u, const struct match_person **out,
+    enum match_via *via);
+
+/*
  * match_index_set_day sets the day (YYYY-MM-DD; NULL or "": today) the
  * lookups below are made as of.  A roster record with valid_from or
  * valid_to is found only on the days of its window, and an e-mail or
@@ -186,6 +195,10 @@ int match_index_user_person(const struct match_index *x, const char *v,
  * overlap are a conflict.  Not for concurrent lookups while it changes.
  */
 void match_index_set_day(struct match_index *x, const char *day);
+
+/* match_index_set_day_n is match_index_set_day for day[0..n) (n is 10
+ * for a day; below 10, today), which need not be NUL-terminated. */
+void match_index_set_day_n(struct match_index *x, const char *day, size_t n);
 
 /* match_index_stats fills st with the index's counts and memory. */
 void match_index_stats(

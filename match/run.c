@@ -20,6 +20,7 @@
  * untouched.  At the end: match rates overall and per endpoint on
  * stderr, and the unmatched identities by frequency in --unmatched FILE.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,22 @@ struct miss {
 	unsigned long count;
 };
 
+/* One value of the page: it borrows the page's DOM. */
+struct seen_slot {
+	const char *s;
+	size_t n;
+	unsigned long page; /* the page it was seen on: older is empty */
+};
+
+/* The values a page has written, an open-addressing set kept from page
+ * to page (a slot of an older page counts as empty). */
+struct seen {
+	struct seen_slot *slots;
+	size_t cap; /* zero or a power of two, at most half full */
+	size_t n;
+	unsigned long page;
+};
+
 /* The run. */
 struct run {
 	const struct match_options *o;
@@ -65,6 +82,7 @@ struct run {
 	struct miss *miss;
 	size_t n_miss, cap_miss;
 	struct zp_keys *missed; /* "kind\tvalue" -> index in miss */
+	struct seen seen; /* the values of the current page */
 	unsigned long pages;
 };
 
@@ -105,10 +123,11 @@ by_user(struct run *r, const char *v, size_t n, struct result *res)
 	const struct match_person *p = NULL;
 	const struct match_user *u = NULL;
 	enum match_via via;
+	int rc = match_index_user(r->x, v, n, &u);
 
-	if (match_index_user(r->x, v, n, &u) == 0)
+	if (rc == 0)
 		res->internal = 1; /* a member of the account */
-	if (match_index_user_person(r->x, v, n, &p, &via) == 0 && p != NULL) {
+	if (match_index_user_found(r->x, rc, u, &p, &via) == 0 && p != NULL) {
 		res->person = p->id;
 		res->via = via == MATCH_VIA_EMPLOYEE_ID ? "user_employee_id"
 							: "user_email";
@@ -227,11 +246,13 @@ static void
 note_miss(
     struct run *r, enum match_kind k, const char *v, size_t n, int internal)
 {
+	char kind[2] = {(char)('0' + (int)k), '\t'}; /* k < MATCH_NKINDS */
 	struct miss *m;
 	long i;
 
 	zp_buf_reset(&r->tmp);
-	if (zp_buf_printf(&r->tmp, "%d\t%.*s", (int)k, (int)n, v) != 0)
+	if (zp_buf_append(&r->tmp, kind, 2) != 0 ||
+	    zp_buf_append(&r->tmp, v, n) != 0)
 		return;
 	if ((i = zp_keys_get(r->missed, r->tmp.data)) >= 0) {
 		r->miss[i].count++;
@@ -316,34 +337,88 @@ struct page {
 	struct run *r;
 	const char *at; /* the envelope's time, or NULL */
 	struct tally *t;
-	struct zp_jw w;
-	struct zp_arena seen_keys; /* values already written */
-	const char **done;
-	size_t n_done, cap_done;
+	struct zp_buf *out; /* the "identities" object being written */
+	size_t written; /* identities in it */
+	const struct zp_json *day_of; /* the item the index's day is of */
+	int day_dir; /* ... and whether it was a directory item */
+	int err;
 };
 
-/* already tells whether value v was written for this page, and marks it. */
+/* hash_of hashes s[0..n) eight bytes at a time (multiply and fold; the
+ * order of the set never shows). */
+static size_t
+hash_of(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+	}
+	h ^= h >> 29;
+	h *= 0xC4CEB9FE1A85EC53ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* seen_slot_of returns the slot of v[0..n) in set s (cap > 0): the one
+ * holding it, or the empty one where it goes. */
+static struct seen_slot *
+seen_slot_of(struct seen *s, const char *v, size_t n, size_t h)
+{
+	size_t i = h & (s->cap - 1);
+	struct seen_slot *sl;
+
+	for (;; i = (i + 1) & (s->cap - 1)) {
+		sl = &s->slots[i];
+		if (sl->page != s->page ||
+		    (sl->n == n && memcmp(sl->s, v, n) == 0))
+			return sl;
+	}
+}
+
+/* seen_grow doubles s (or makes its first slots), keeping the current
+ * page's values; 0 or ZP_ENOMEM. */
+static int
+seen_grow(struct seen *s)
+{
+	struct seen big = {NULL, s->cap ? s->cap * 2 : 256, s->n, s->page};
+	size_t i;
+
+	if ((big.slots = calloc(big.cap, sizeof(*big.slots))) == NULL)
+		return ZP_ENOMEM;
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i].page == s->page)
+			*seen_slot_of(&big, s->slots[i].s, s->slots[i].n,
+			    hash_of(s->slots[i].s, s->slots[i].n)) =
+			    s->slots[i];
+	free(s->slots);
+	*s = big;
+	return 0;
+}
+
+/* already tells whether value v was written for this page, and marks it
+ * (1 also when out of memory: the value is then left out). */
 static int
 already(struct page *pg, const char *v, size_t n)
 {
-	const char **d;
-	char *copy;
-	size_t i;
+	struct seen *s = &pg->r->seen;
+	struct seen_slot *sl;
 
-	for (i = 0; i < pg->n_done; i++)
-		if (strlen(pg->done[i]) == n && memcmp(pg->done[i], v, n) == 0)
-			return 1;
-	if (pg->n_done == pg->cap_done) {
-		pg->cap_done = pg->cap_done ? pg->cap_done * 2 : 64;
-		d = realloc(pg->done, pg->cap_done * sizeof(*d));
-		if (d == NULL)
-			return 1;
-		pg->done = d;
-	}
-	if ((copy = zp_arena_memdup(&pg->seen_keys, v, n + 1)) == NULL)
+	if ((s->n + 1) * 2 > s->cap && seen_grow(s) != 0)
 		return 1;
-	copy[n] = '\0';
-	pg->done[pg->n_done++] = copy;
+	sl = seen_slot_of(s, v, n, hash_of(v, n));
+	if (sl->page == s->page)
+		return 1;
+	sl->s = v;
+	sl->n = n;
+	sl->page = s->page;
+	s->n++;
 	return 0;
 }
 
@@ -351,7 +426,8 @@ already(struct page *pg, const char *v, size_t n)
  * set_day makes the index resolve as of the record's day: a
  * participant's join_time, a meeting's start_time, else the envelope's
  * time (for a member of the directory, always that), so that roster
- * records resolve within their validity windows.
+ * records resolve within their validity windows.  The day of the item
+ * of the last call is kept.
  */
 static void
 set_day(
@@ -359,18 +435,83 @@ set_day(
 {
 	static const char *const keys[] = {"join_time", "start_time", NULL};
 	const struct zp_json *v;
-	char day[11];
 	size_t i;
 
+	if (item == pg->day_of && f->directory == pg->day_dir)
+		return;
+	pg->day_of = item;
+	pg->day_dir = f->directory;
 	for (i = 0; !f->directory && keys[i] != NULL; i++) {
 		v = zp_json_get(item, keys[i]);
 		if (v != NULL && v->type == ZP_JSON_STRING && v->n >= 10) {
-			snprintf(day, sizeof(day), "%.10s", v->u.s);
-			match_index_set_day(pg->r->x, day);
+			/* As "%.10s" would: a NUL within stops the day. */
+			match_index_set_day_n(pg->r->x, v->u.s,
+			    memchr(v->u.s, '\0', 10) == NULL ? 10 : 0);
 			return;
 		}
 	}
 	match_index_set_day(pg->r->x, pg->at);
+}
+
+/* put appends s[0..n) to the page's identities (unterminated: annotate
+ * ends them), noting a failure. */
+static inline void
+put(struct page *pg, const char *s, size_t n)
+{
+	struct zp_buf *b = pg->out;
+
+	if (b->cap - b->len <= n &&
+	    (pg->err != 0 || zp_buf_reserve(b, n) != 0)) {
+		pg->err = ZP_ENOMEM;
+		return;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+}
+
+/* PUT_LIT appends the string literal s. */
+#define PUT_LIT(pg, s) put((pg), (s), sizeof(s) - 1)
+
+/* put_string appends the JSON string of value v (a DOM string or
+ * number, without NUL): as is when its bytes need no escaping. */
+static void
+put_string(struct page *pg, const struct zp_json *v)
+{
+	if (v->plain || v->type == ZP_JSON_NUMBER) {
+		PUT_LIT(pg, "\"");
+		put(pg, v->u.s, v->n);
+		PUT_LIT(pg, "\"");
+	} else if (pg->err == 0 &&
+	    zp_json_write_string(pg->out, v->u.s, v->n) != 0) {
+		pg->err = ZP_ENOMEM;
+	}
+}
+
+/*
+ * put_identity appends "VALUE":{"person":...,"via":...,"internal":...}
+ * to the page's identities, as zp_jw would write it.  The via strings
+ * are this file's own and need no escaping.
+ */
+static void
+put_identity(
+    struct page *pg, const struct zp_json *v, const struct result *res)
+{
+	if (pg->written++ > 0)
+		PUT_LIT(pg, ",");
+	put_string(pg, v);
+	PUT_LIT(pg, ":{\"person\":");
+	if (res->person == NULL)
+		PUT_LIT(pg, "null");
+	else if (pg->err == 0 &&
+	    zp_json_write_string(pg->out, res->person, strlen(res->person)) !=
+		0)
+		pg->err = ZP_ENOMEM;
+	PUT_LIT(pg, ",\"via\":\"");
+	put(pg, res->via, strlen(res->via));
+	if (res->internal)
+		PUT_LIT(pg, "\",\"internal\":true}");
+	else
+		PUT_LIT(pg, "\",\"internal\":false}");
 }
 
 /* one_identity resolves and writes one identity of a page. */
@@ -381,8 +522,9 @@ one_identity(void *arg, const struct match_field *f,
 	struct page *pg = arg;
 	struct result res;
 
+	/* A NUL comes only from an escape: not in a plain string. */
 	if ((f->kind == MATCH_NAME && !pg->r->o->match_names) ||
-	    memchr(value->u.s, '\0', value->n) != NULL ||
+	    (!value->plain && memchr(value->u.s, '\0', value->n) != NULL) ||
 	    already(pg, value->u.s, value->n))
 		return 0;
 	set_day(pg, f, item);
@@ -396,18 +538,7 @@ one_identity(void *arg, const struct match_field *f,
 		pg->t->matched++;
 	else if (strcmp(res.via, "ignored") != 0)
 		note_miss(pg->r, f->kind, value->u.s, value->n, res.internal);
-	zp_jw_key(&pg->w, pg->done[pg->n_done - 1]);
-	zp_jw_object(&pg->w);
-	zp_jw_key(&pg->w, "person");
-	if (res.person != NULL)
-		zp_jw_str(&pg->w, res.person);
-	else
-		zp_jw_null(&pg->w);
-	zp_jw_key(&pg->w, "via");
-	zp_jw_str(&pg->w, res.via);
-	zp_jw_key(&pg->w, "internal");
-	zp_jw_bool(&pg->w, res.internal);
-	zp_jw_end(&pg->w);
+	put_identity(pg, value, &res);
 	return 0;
 }
 
@@ -493,15 +624,15 @@ annotate(struct run *r)
 	pg.r = r;
 	pg.at = e->at;
 	pg.t = tally_of(r, e->endpoint);
+	pg.out = &r->ids;
+	r->seen.page++;
+	r->seen.n = 0;
 	zp_buf_reset(&r->ids);
-	zp_jw_init(&pg.w, &r->ids);
-	zp_jw_object(&pg.w);
+	PUT_LIT(&pg, "{");
 	rc = match_fields_visit(e->endpoint, body, one_identity, &pg);
-	zp_jw_end(&pg.w);
-	if (rc == 0)
-		rc = zp_jw_finish(&pg.w);
-	free(pg.done);
-	zp_arena_release(&pg.seen_keys);
+	PUT_LIT(&pg, "}");
+	if (rc == 0 && (rc = pg.err) == 0)
+		r->ids.data[r->ids.len] = '\0'; /* as zp_buf keeps it */
 	if (rc != 0)
 		return ZP_ENOMEM;
 	r->field.key.p = "identities";
@@ -565,5 +696,6 @@ match_run(const struct match_options *o, struct match_index *x,
 	zp_buf_release(&r.ids);
 	zp_buf_release(&r.user);
 	zp_buf_release(&r.tmp);
+	free(r.seen.slots);
 	return status;
 }
