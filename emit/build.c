@@ -59,11 +59,11 @@ skip(struct page *pg, const char *why)
 	if (pg->t->skipped++ >= MAX_WARNINGS)
 		return 0;
 	if (pg->item == 0)
-		zp_warn("%s: %s page skipped: %s", pg->where, pg->endpoint,
-		    why);
+		zp_warn(
+		    "%s: %s page skipped: %s", pg->where, pg->endpoint, why);
 	else
-		zp_warn("%s: %s item %zu skipped: %s", pg->where,
-		    pg->endpoint, pg->item, why);
+		zp_warn("%s: %s item %zu skipped: %s", pg->where, pg->endpoint,
+		    pg->item, why);
 	return 0;
 }
 
@@ -84,8 +84,8 @@ mark_identities(struct page *pg, const struct zp_json *ids)
 
 		const char *k = emit_intern_json(pg->t, &m->key);
 
-		if (k == NULL || emit_intern_mark(pg->t, k, emit_len(k),
-				     &m->value) == NULL)
+		if (k == NULL ||
+		    emit_intern_mark(pg->t, k, emit_len(k), &m->value) == NULL)
 			return ZP_ENOMEM;
 	}
 	return 0;
@@ -207,7 +207,8 @@ typed(struct page *pg, const struct emit_rec *r, int i, const char *v)
 			strpbrk(v, ".eE") == NULL
 		    ? v
 		    : NULL;
-	case EMIT_F_NUMBER: return c == '-' || (c >= '0' && c <= '9') ? v : NULL;
+	case EMIT_F_NUMBER:
+		return c == '-' || (c >= '0' && c <= '9') ? v : NULL;
 	case EMIT_F_BOOLEAN: return c == 't' || c == 'f' ? v : NULL;
 	case EMIT_F_ARRAY: return c == '[' ? v : NULL;
 	case EMIT_F_OBJECTS: return c == '[' ? v : NULL;
@@ -336,10 +337,11 @@ one_meeting(struct page *pg, const struct zp_json *m, int webinar)
 		r->person = host_person(pg, m, host);
 	put_kept(pg, r, FM_START_TIME, m, "start_time");
 	put_kept(pg, r, FM_END_TIME, m, "end_time");
-	put(pg, r, FM_DURATION, zp_json_get(m, "duration") != NULL &&
-		zp_json_get(m, "duration")->type == ZP_JSON_NUMBER
-	    ? val(pg, m, "duration")
-	    : NULL);
+	put(pg, r, FM_DURATION,
+	    zp_json_get(m, "duration") != NULL &&
+		    zp_json_get(m, "duration")->type == ZP_JSON_NUMBER
+		? val(pg, m, "duration")
+		: NULL);
 	count = num(pg, m, "participants_count");
 	put(pg, r, FM_PARTICIPANTS_COUNT,
 	    count != NULL ? count : num(pg, m, "participants"));
@@ -395,8 +397,9 @@ plist_of(struct page *pg, const char *uuid)
 	if ((l = zp_arena_alloc(&pg->t->arena, sizeof(*l))) == NULL)
 		return NULL;
 	memset(l, 0, sizeof(*l));
-	return emit_pmap_put(&pg->t->part_ids, pg->account, uuid, l) == 0 ? l
-									 : NULL;
+	return emit_pmap_put(&pg->t->part_ids, pg->account, uuid, l) == 0
+	    ? l
+	    : NULL;
 }
 
 /* plist_add appends r to l. */
@@ -486,8 +489,9 @@ part_session(struct page *pg, struct emit_rec *r, const struct zp_json *p)
 
 	if (j == NULL || j->type != ZP_JSON_STRING ||
 	    emit_time_parse(j->u.s, j->n, &join) != 0)
-		return skip(pg, "its \"join_time\" is no RFC 3339 time; the "
-				"session is left out");
+		return skip(pg,
+		    "its \"join_time\" is no RFC 3339 time; the "
+		    "session is left out");
 	if (l == NULL || l->type != ZP_JSON_STRING ||
 	    emit_time_parse(l->u.s, l->n, &leave) != 0 || leave < join)
 		leave = 0;
@@ -582,9 +586,8 @@ one_webinar(struct page *pg, const struct zp_json *w)
 static const char *
 files_json(struct page *pg, const struct zp_json *files)
 {
-	static const char *const keys[] = {"id", "file_type",
-	    "recording_type", "recording_start", "recording_end", "file_size",
-	    "status"};
+	static const char *const keys[] = {"id", "file_type", "recording_type",
+	    "recording_start", "recording_end", "file_size", "status"};
 	struct zp_buf *b = &pg->t->scratch;
 	struct zp_jw w;
 	size_t i, k;
@@ -609,15 +612,15 @@ files_json(struct page *pg, const struct zp_json *files)
 			else if (v->type == ZP_JSON_STRING)
 				zp_jw_strn(&w, v->u.s, v->n);
 			else
-				zp_jw_raw(&w, v->type == ZP_JSON_NUMBER
-					? v->u.s
-					: v->type == ZP_JSON_TRUE ? "true"
+				zp_jw_raw(&w,
+				    v->type == ZP_JSON_NUMBER      ? v->u.s
+					: v->type == ZP_JSON_TRUE  ? "true"
 					: v->type == ZP_JSON_FALSE ? "false"
-								  : "null",
-				    v->type == ZP_JSON_NUMBER ? v->n
-				    : v->type == ZP_JSON_TRUE ? 4
-				    : v->type == ZP_JSON_FALSE ? 5
-							       : 4);
+								   : "null",
+				    v->type == ZP_JSON_NUMBER      ? v->n
+					: v->type == ZP_JSON_TRUE  ? 4
+					: v->type == ZP_JSON_FALSE ? 5
+								   : 4);
 		}
 		zp_jw_end(&w);
 	}
@@ -649,7 +652,8 @@ one_recording(struct page *pg, const struct zp_json *m)
 	put(pg, r, FR_DURATION, num(pg, m, "duration"));
 	put(pg, r, FR_TOTAL_SIZE, num(pg, m, "total_size"));
 	put(pg, r, FR_RECORDING_COUNT, num(pg, m, "recording_count"));
-	put(pg, r, FR_FILES, files_json(pg, zp_json_get(m, "recording_files")));
+	put(pg, r, FR_FILES,
+	    files_json(pg, zp_json_get(m, "recording_files")));
 	return emit_rec_source(pg->t, r, pg->src);
 }
 
@@ -741,8 +745,7 @@ static const struct {
     {"/report/webinars/{webinarId}/participants", "participants",
 	W_PARTICIPANTS},
     {"/users/{userId}/webinars", "webinars", W_WEBINARS},
-    {"/past_webinars/{webinarId}/instances", "webinars",
-	W_WEBINAR_INSTANCES},
+    {"/past_webinars/{webinarId}/instances", "webinars", W_WEBINAR_INSTANCES},
     {"/users/{userId}/recordings", "meetings", W_RECORDINGS},
     {"/phone/call_history", "call_logs", W_CALLS},
 };
@@ -859,9 +862,9 @@ emit_build(struct emit_table *t, const struct zp_envelope *e,
 	pg.account = emit_intern(t, e->account ? e->account : "",
 	    e->account ? strlen(e->account) : 0);
 	/* an envelope id is its page's alone: copied, not interned */
-	pg.src = e->id != NULL ? zp_arena_memdup(&t->arena, e->id,
-				     strlen(e->id) + 1)
-			       : NULL;
+	pg.src = e->id != NULL
+	    ? zp_arena_memdup(&t->arena, e->id, strlen(e->id) + 1)
+	    : NULL;
 	if (pg.account == NULL)
 		return ZP_ENOMEM;
 	if ((rc = mark_identities(&pg, ids)) != 0)
@@ -875,8 +878,8 @@ emit_build(struct emit_table *t, const struct zp_envelope *e,
 		if (zp_json_get(body, endpoints[k].array) == NULL)
 			return 0; /* an empty answer may leave it out */
 		zp_buf_reset(&t->scratch);
-		zp_buf_printf(&t->scratch, "\"%s\" is not an array",
-		    endpoints[k].array);
+		zp_buf_printf(
+		    &t->scratch, "\"%s\" is not an array", endpoints[k].array);
 		return skip(&pg, t->scratch.data);
 	}
 	for (i = 0; rc == 0 && i < arr->n; i++) {

@@ -31,29 +31,128 @@
  * code indexes v[] without looking names up; the unit test
  * emit_fields_positions checks every one against the table.
  */
-enum { FU_TYPE, FU_KEY, FU_ACCOUNT, FU_DAY, FU_ID, FU_PERSON, FU_EMAIL,
-	FU_STATUS, FU_USER_TYPE, FU_PMI, FU_TIMEZONE, FU_DEPT, FU_CREATED_AT,
-	FU_LAST_LOGIN_TIME, FU_SOURCES, FU_N };
-enum { FM_TYPE, FM_KEY, FM_ACCOUNT, FM_DAY, FM_UUID, FM_MEETING_ID, FM_KIND,
-	FM_ZOOM_TYPE, FM_HOST, FM_HOST_ID, FM_START_TIME, FM_END_TIME,
-	FM_DURATION, FM_PARTICIPANTS_COUNT, FM_SOURCES, FM_N };
-enum { FP_TYPE, FP_KEY, FP_ACCOUNT, FP_DAY, FP_MEETING_UUID, FP_MEETING_ID,
-	FP_MEETING_KIND, FP_PERSON, FP_MATCHED, FP_PARTICIPANT, FP_INTERNAL,
-	FP_ROLE, FP_FIRST_JOIN, FP_LAST_LEAVE, FP_SECONDS, FP_MINUTES,
-	FP_SESSION_COUNT, FP_SESSIONS, FP_IDS, FP_DEVICE, FP_IP_ADDRESS,
-	FP_LOCATION, FP_NETWORK_TYPE, FP_DATA_CENTER, FP_CONNECTION_TYPE,
-	FP_SOURCES, FP_N };
-enum { FW_TYPE, FW_KEY, FW_ACCOUNT, FW_DAY, FW_WEBINAR_ID, FW_UUID, FW_HOST,
-	FW_HOST_ID, FW_ZOOM_TYPE, FW_START_TIME, FW_DURATION, FW_TIMEZONE,
-	FW_CREATED_AT, FW_SOURCES, FW_N };
-enum { FR_TYPE, FR_KEY, FR_ACCOUNT, FR_DAY, FR_MEETING_UUID, FR_MEETING_ID,
-	FR_HOST, FR_HOST_ID, FR_START_TIME, FR_DURATION, FR_TOTAL_SIZE,
-	FR_RECORDING_COUNT, FR_FILES, FR_SOURCES, FR_N };
-enum { FC_TYPE, FC_KEY, FC_ACCOUNT, FC_DAY, FC_ID, FC_CALL_ID, FC_DIRECTION,
-	FC_CALL_TYPE, FC_CONNECT_TYPE, FC_CALL_RESULT, FC_CALLER,
-	FC_CALLER_MATCHED, FC_CALLEE, FC_CALLEE_MATCHED, FC_INTERNATIONAL,
-	FC_START_TIME, FC_ANSWER_TIME, FC_END_TIME, FC_DURATION, FC_SOURCES,
-	FC_N };
+enum {
+	FU_TYPE,
+	FU_KEY,
+	FU_ACCOUNT,
+	FU_DAY,
+	FU_ID,
+	FU_PERSON,
+	FU_EMAIL,
+	FU_STATUS,
+	FU_USER_TYPE,
+	FU_PMI,
+	FU_TIMEZONE,
+	FU_DEPT,
+	FU_CREATED_AT,
+	FU_LAST_LOGIN_TIME,
+	FU_SOURCES,
+	FU_N
+};
+enum {
+	FM_TYPE,
+	FM_KEY,
+	FM_ACCOUNT,
+	FM_DAY,
+	FM_UUID,
+	FM_MEETING_ID,
+	FM_KIND,
+	FM_ZOOM_TYPE,
+	FM_HOST,
+	FM_HOST_ID,
+	FM_START_TIME,
+	FM_END_TIME,
+	FM_DURATION,
+	FM_PARTICIPANTS_COUNT,
+	FM_SOURCES,
+	FM_N
+};
+enum {
+	FP_TYPE,
+	FP_KEY,
+	FP_ACCOUNT,
+	FP_DAY,
+	FP_MEETING_UUID,
+	FP_MEETING_ID,
+	FP_MEETING_KIND,
+	FP_PERSON,
+	FP_MATCHED,
+	FP_PARTICIPANT,
+	FP_INTERNAL,
+	FP_ROLE,
+	FP_FIRST_JOIN,
+	FP_LAST_LEAVE,
+	FP_SECONDS,
+	FP_MINUTES,
+	FP_SESSION_COUNT,
+	FP_SESSIONS,
+	FP_IDS,
+	FP_DEVICE,
+	FP_IP_ADDRESS,
+	FP_LOCATION,
+	FP_NETWORK_TYPE,
+	FP_DATA_CENTER,
+	FP_CONNECTION_TYPE,
+	FP_SOURCES,
+	FP_N
+};
+enum {
+	FW_TYPE,
+	FW_KEY,
+	FW_ACCOUNT,
+	FW_DAY,
+	FW_WEBINAR_ID,
+	FW_UUID,
+	FW_HOST,
+	FW_HOST_ID,
+	FW_ZOOM_TYPE,
+	FW_START_TIME,
+	FW_DURATION,
+	FW_TIMEZONE,
+	FW_CREATED_AT,
+	FW_SOURCES,
+	FW_N
+};
+enum {
+	FR_TYPE,
+	FR_KEY,
+	FR_ACCOUNT,
+	FR_DAY,
+	FR_MEETING_UUID,
+	FR_MEETING_ID,
+	FR_HOST,
+	FR_HOST_ID,
+	FR_START_TIME,
+	FR_DURATION,
+	FR_TOTAL_SIZE,
+	FR_RECORDING_COUNT,
+	FR_FILES,
+	FR_SOURCES,
+	FR_N
+};
+enum {
+	FC_TYPE,
+	FC_KEY,
+	FC_ACCOUNT,
+	FC_DAY,
+	FC_ID,
+	FC_CALL_ID,
+	FC_DIRECTION,
+	FC_CALL_TYPE,
+	FC_CONNECT_TYPE,
+	FC_CALL_RESULT,
+	FC_CALLER,
+	FC_CALLER_MATCHED,
+	FC_CALLEE,
+	FC_CALLEE_MATCHED,
+	FC_INTERNATIONAL,
+	FC_START_TIME,
+	FC_ANSWER_TIME,
+	FC_END_TIME,
+	FC_DURATION,
+	FC_SOURCES,
+	FC_N
+};
 
 /*
  * Where field i of type ty lives in a record's v[]: -1 for the fields a
@@ -67,9 +166,9 @@ extern unsigned char emit_nslots[EMIT_NTYPES];
 /* V reads field i of record r (JSON text or NULL); SETV writes it. */
 #define V(r, i)                                                               \
 	(emit_slots[(r)->type][(i)] >= 0 &&                                   \
-		emit_slots[(r)->type][(i)] < (r)->n_v                         \
-	    ? (r)->v[emit_slots[(r)->type][(i)]]                              \
-	    : (const char *)NULL)
+		    emit_slots[(r)->type][(i)] < (r)->n_v                     \
+		? (r)->v[emit_slots[(r)->type][(i)]]                          \
+		: (const char *)NULL)
 #define SETV(t, r, i, x) emit_setv((t), (r), (i), (x))
 
 /* emit_setv sets field i of r to x, making room for the record's slots
@@ -200,8 +299,8 @@ const char *emit_intern_json(struct emit_table *t, const struct zp_json *v);
  * being built; emit_intern_marked returns what was attached to the
  * interned string s during this page, or NULL.
  */
-const char *emit_intern_mark(struct emit_table *t, const char *s, size_t n,
-    const struct zp_json *dom);
+const char *emit_intern_mark(
+    struct emit_table *t, const char *s, size_t n, const struct zp_json *dom);
 const struct zp_json *emit_intern_marked(
     const struct emit_table *t, const char *s);
 
@@ -213,9 +312,8 @@ const char *emit_intern_str(struct emit_table *t, const char *s, size_t n);
 
 /* emit_record finds or makes the record of type ty with natural id
  * (account, id) (both interned); NULL on ENOMEM. */
-struct emit_rec *emit_record(
-    struct emit_table *t, enum emit_type ty, const char *account,
-    const char *id);
+struct emit_rec *emit_record(struct emit_table *t, enum emit_type ty,
+    const char *account, const char *id);
 
 /* emit_rec_new makes a record with no map entry (participations). */
 struct emit_rec *emit_rec_new(struct emit_table *t, enum emit_type ty);
@@ -226,8 +324,8 @@ int emit_rec_source(struct emit_table *t, struct emit_rec *r, const char *id);
 
 /* emit_rec_session adds a session, keeping one per join time (the later
  * leave wins); 0 or ZP_ENOMEM. */
-int emit_rec_session(struct emit_table *t, struct emit_rec *r, int64_t join,
-    int64_t leave);
+int emit_rec_session(
+    struct emit_table *t, struct emit_rec *r, int64_t join, int64_t leave);
 
 /* emit_rec_id adds identity (interned JSON text) to a participation
  * (at most EMIT_MAX_IDS); 0 or ZP_ENOMEM. */
@@ -236,18 +334,18 @@ int emit_rec_id(struct emit_table *t, struct emit_rec *r, const char *id);
 /* emit_rec_merge moves everything of record b into a (same type and
  * natural id): sessions, identities, sources, and the fields a lacks;
  * b is left dead, pointing at a.  0 or ZP_ENOMEM. */
-int emit_rec_merge(struct emit_table *t, struct emit_rec *a, struct emit_rec *b);
-
+int emit_rec_merge(
+    struct emit_table *t, struct emit_rec *a, struct emit_rec *b);
 
 /* The pointer-pair map: (a, b) -> value, both interned pointers. */
 void *emit_pmap_get(const struct emit_pmap *m, const void *a, const void *b);
-int emit_pmap_put(struct emit_pmap **m, const void *a, const void *b,
-    void *value);
+int emit_pmap_put(
+    struct emit_pmap **m, const void *a, const void *b, void *value);
 void emit_pmap_free(struct emit_pmap **m);
 /* emit_pmap_each calls fn with every value of m until fn returns
  * nonzero, which it returns. */
-int emit_pmap_each(const struct emit_pmap *m, int (*fn)(void *arg, void *v),
-    void *arg);
+int emit_pmap_each(
+    const struct emit_pmap *m, int (*fn)(void *arg, void *v), void *arg);
 
 /* emit_minfo_of finds or makes the meeting facts of (account, uuid)
  * (interned) in map *m; NULL on ENOMEM. */
@@ -308,8 +406,8 @@ struct emit_state;
  * against another zp-emit; dir NULL gives a state that remembers nothing.
  * Returns 0, ZP_EIO (reported) or ZP_EINTR... ZP_ETOOBIG never.
  */
-int emit_state_open(struct emit_state **out, const char *dir,
-    struct emit_table *t);
+int emit_state_open(
+    struct emit_state **out, const char *dir, struct emit_table *t);
 
 /* emit_state_load_part reads partition (type, day) into out (empty when
  * there is none); 0 or ZP_EIO (reported). */
@@ -362,7 +460,7 @@ struct emit_flush_stats {
  * sent again by the next run).  0 or the first error.
  */
 int emit_flush(struct emit_table *t, struct emit_state *s,
-    struct emit_sink **sinks, const struct emit_sink_ops **ops,
-    size_t n_sinks, struct emit_where *where, struct emit_flush_stats *st);
+    struct emit_sink **sinks, const struct emit_sink_ops **ops, size_t n_sinks,
+    struct emit_where *where, struct emit_flush_stats *st);
 
 #endif

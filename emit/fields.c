@@ -20,14 +20,16 @@
 	{"type", S, 1, 0, "the record type: " what},                          \
 	    {"key", S, 1, 0, "the natural key, unique and stable"},           \
 	    {"account", S, 1, 0, "the Zoom account (zp-fetch's name)"},       \
-	    {"day", S, 1, 0, "the partition: a UTC day YYYY-MM-DD or undated"}
+	{                                                                     \
+		"day", S, 1, 0,                                               \
+		    "the partition: a UTC day YYYY-MM-DD or undated"          \
+	}
 #define TAIL                                                                  \
 	{                                                                     \
 		"sources", A, 1, 0, "the ids of the envelopes it came from"   \
 	}
 
-static const struct emit_field user_fields[] = {
-    HEAD("user"),
+static const struct emit_field user_fields[] = {HEAD("user"),
     {"id", S, 0, 0, "the Zoom user id (a p~ token as its t~ form)"},
     {"person", S, 0, 0, "the matched person, or null"},
     {"email", S, 0, 0, "the e-mail (or its token)"},
@@ -39,8 +41,7 @@ static const struct emit_field user_fields[] = {
     {"created_at", S, 0, 1, "when the user was created"},
     {"last_login_time", S, 0, 1, "the last sign-in"}, TAIL};
 
-static const struct emit_field meeting_fields[] = {
-    HEAD("meeting"),
+static const struct emit_field meeting_fields[] = {HEAD("meeting"),
     {"uuid", S, 0, 0, "the instance's UUID"},
     {"meeting_id", I, 0, 0, "the meeting (or webinar) number"},
     {"kind", S, 0, 0, "scheduled, recurring, instant or webinar"},
@@ -54,8 +55,7 @@ static const struct emit_field meeting_fields[] = {
 	"participant sessions, as Zoom reports it"},
     TAIL};
 
-static const struct emit_field participation_fields[] = {
-    HEAD("participation"),
+static const struct emit_field participation_fields[] = {HEAD("participation"),
     {"meeting_uuid", S, 0, 0, "the meeting instance's UUID"},
     {"meeting_id", I, 0, 0, "the meeting (or webinar) number"},
     {"meeting_kind", S, 0, 0, "scheduled, recurring, instant or webinar"},
@@ -80,8 +80,7 @@ static const struct emit_field participation_fields[] = {
     {"data_center", S, 0, 0, "the data center, when kept"},
     {"connection_type", S, 0, 0, "the connection type, when kept"}, TAIL};
 
-static const struct emit_field webinar_fields[] = {
-    HEAD("webinar"),
+static const struct emit_field webinar_fields[] = {HEAD("webinar"),
     {"webinar_id", I, 0, 0, "the webinar number"},
     {"uuid", S, 0, 0, "the webinar's UUID"},
     {"host", S, 0, 0, "the host's person, else the host id"},
@@ -92,8 +91,7 @@ static const struct emit_field webinar_fields[] = {
     {"timezone", S, 0, 0, "the webinar's time zone"},
     {"created_at", S, 0, 1, "when it was created"}, TAIL};
 
-static const struct emit_field recording_fields[] = {
-    HEAD("recording"),
+static const struct emit_field recording_fields[] = {HEAD("recording"),
     {"meeting_uuid", S, 0, 0, "the recorded instance's UUID"},
     {"meeting_id", I, 0, 0, "the meeting number"},
     {"host", S, 0, 0, "the host's person, else the host id"},
@@ -106,10 +104,8 @@ static const struct emit_field recording_fields[] = {
 	"the files: id, file_type, recording_type, start, end, size, status"},
     TAIL};
 
-static const struct emit_field call_fields[] = {
-    HEAD("call"),
-    {"id", S, 0, 0, "the call log id"},
-    {"call_id", S, 0, 0, "the call id"},
+static const struct emit_field call_fields[] = {HEAD("call"),
+    {"id", S, 0, 0, "the call log id"}, {"call_id", S, 0, 0, "the call id"},
     {"direction", S, 0, 0, "inbound or outbound"},
     {"call_type", S, 0, 0, "Zoom's call type"},
     {"connect_type", S, 0, 0, "internal or external"},
@@ -121,8 +117,8 @@ static const struct emit_field call_fields[] = {
     {"international", B, 0, 0, "an international call"},
     {"start_time", S, 0, 1, "when the call started"},
     {"answer_time", S, 0, 1, "when it was answered"},
-    {"end_time", S, 0, 1, "when it ended"},
-    {"duration", I, 0, 0, "seconds"}, TAIL};
+    {"end_time", S, 0, 1, "when it ended"}, {"duration", I, 0, 0, "seconds"},
+    TAIL};
 
 /* The types, in enum emit_type order. */
 static const struct {
@@ -130,7 +126,10 @@ static const struct {
 	const struct emit_field *fields;
 	size_t n;
 } types[EMIT_NTYPES] = {
-#define T(n, s, f) {n, s, f, sizeof(f) / sizeof(f[0])}
+#define T(n, s, f)                                                            \
+	{                                                                     \
+		n, s, f, sizeof(f) / sizeof(f[0])                             \
+	}
     T("user", "users", user_fields),
     T("meeting", "meetings", meeting_fields),
     T("participation", "participations", participation_fields),

@@ -89,7 +89,8 @@ by_key(const void *a, const void *b)
 static int
 by_old_key(const void *a, const void *b)
 {
-	return strcmp(((const struct old *)a)->key, ((const struct old *)b)->key);
+	return strcmp(
+	    ((const struct old *)a)->key, ((const struct old *)b)->key);
 }
 
 /* by_out_key orders output lines by key, a changed line last. */
@@ -243,7 +244,8 @@ old_index(struct flush *f)
 		if (uuid == NULL || ids == NULL || ids->type != ZP_JSON_ARRAY)
 			continue;
 		for (k = 0; k < ids->n; k++) {
-			const char *id = emit_intern_json(f->t, &ids->u.items[k]);
+			const char *id =
+			    emit_intern_json(f->t, &ids->u.items[k]);
 
 			if (id != NULL &&
 			    emit_pmap_put(&f->old_ids, uuid, id,
@@ -266,7 +268,8 @@ load_olds(struct flush *f, enum emit_type ty, const char *day)
 	if ((rc = emit_state_load_part(f->s, ty, day, &f->file)) != 0)
 		return rc;
 	end = f->file.data + f->file.len;
-	for (line = f->file.data; f->file.len > 0 && line < end; line = nl + 1) {
+	for (line = f->file.data; f->file.len > 0 && line < end;
+	     line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			nl = end;
 		if (nl > line && (rc = old_add(f, line, (size_t)(nl - line))))
@@ -403,7 +406,8 @@ merge_one(struct flush *f, struct emit_rec *r)
 		if (c == content(same->line, same->n) &&
 		    memcmp(same->line, f->lines.data + off, c) == 0) {
 			same->used = 1;
-			return out_add(f, same->key, 0, same->n, same->line, 0);
+			return out_add(
+			    f, same->key, 0, same->n, same->line, 0);
 		}
 	}
 	if ((rc = absorb_olds(f, r, &n, &last)) != 0 ||
@@ -420,8 +424,9 @@ merge_one(struct flush *f, struct emit_rec *r)
 	f->st->changed[r->type]++;
 	if ((rc = out_add(f, r->key, off, f->lines.len - off, NULL, 1)) != 0)
 		return rc;
-	return zp_buf_putc(&f->lines, '\n'); /* so that the lines are the
-						 partition's file as they are */
+	return zp_buf_putc(
+	    &f->lines, '\n'); /* so that the lines are the
+				  partition's file as they are */
 }
 
 /* --- one partition --------------------------------------------------- */
@@ -475,7 +480,8 @@ lines_for(struct flush *f, size_t *n_all, size_t *n_changed)
 	*n_all = *n_changed = 0;
 	for (i = 0; i < f->n_outs; i++) {
 		l = line_of(f, &f->outs[i]);
-		if (f->where != NULL && !emit_where_keep(f->where, l.json, l.len))
+		if (f->where != NULL &&
+		    !emit_where_keep(f->where, l.json, l.len))
 			continue;
 		f->all[(*n_all)++] = l;
 		if (f->outs[i].changed)
@@ -502,8 +508,9 @@ deliver(struct flush *f, enum emit_type ty, const char *day, int changed)
 	p.all = f->all;
 	p.changed = f->changed;
 	for (i = 0; i < f->n_sinks; i++) {
-		if (!changed && (f->ops[i]->missing == NULL ||
-				    !f->ops[i]->missing(f->sinks[i], ty, day)))
+		if (!changed &&
+		    (f->ops[i]->missing == NULL ||
+			!f->ops[i]->missing(f->sinks[i], ty, day)))
 			continue;
 		if ((rc = f->ops[i]->put(f->sinks[i], &p)) != 0)
 			return rc;
@@ -521,18 +528,18 @@ save(struct flush *f, enum emit_type ty, const char *day)
 	int rc = 0;
 
 	if (f->fresh) /* the run's lines alone, in key order: the file */
-		return emit_state_save_part(f->s, ty, day, f->lines.data,
-		    f->lines.len);
+		return emit_state_save_part(
+		    f->s, ty, day, f->lines.data, f->lines.len);
 	zp_buf_reset(&f->joined);
 	for (i = 0; rc == 0 && i < f->n_outs; i++) {
 		l = line_of(f, &f->outs[i]);
 		if ((rc = zp_buf_append(&f->joined, l.json, l.len)) == 0)
 			rc = zp_buf_putc(&f->joined, '\n');
 	}
-	return rc != 0 ? rc
-		       : emit_state_save_part(f->s, ty, day,
-			     f->joined.data ? f->joined.data : "",
-			     f->joined.len);
+	return rc != 0
+	    ? rc
+	    : emit_state_save_part(f->s, ty, day,
+		  f->joined.data ? f->joined.data : "", f->joined.len);
 }
 
 /* partition merges recs[0..n) (one type and day) with the state, hands
@@ -552,7 +559,8 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 		return rc;
 	f->fresh = f->n_olds == 0;
 	for (i = 0; f->moved != NULL && i < f->n_olds; i++) /* orphans */
-		if (emit_pmap_get(f->moved, emit_intern(f->t, day, strlen(day)),
+		if (emit_pmap_get(f->moved,
+			emit_intern(f->t, day, strlen(day)),
 			emit_intern(f->t, f->olds[i].key,
 			    strlen(f->olds[i].key))) != NULL) {
 			f->olds[i].used = 1;
@@ -563,9 +571,9 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 		if ((rc = merge_one(f, recs[i])) != 0)
 			return rc;
 	for (i = 0; i < f->n_olds; i++)
-		if (!f->olds[i].used && (rc = out_add(f, f->olds[i].key, 0,
-					     f->olds[i].n, f->olds[i].line,
-					     0)) != 0)
+		if (!f->olds[i].used &&
+		    (rc = out_add(f, f->olds[i].key, 0, f->olds[i].n,
+			 f->olds[i].line, 0)) != 0)
 			return rc;
 	changed |= f->st->changed[ty] != before;
 	dedupe(f);
@@ -603,8 +611,8 @@ adopt(struct flush *f, struct emit_orphan *o)
 		return ZP_ENOMEM;
 	if ((rc = emit_rec_finish(f->t, r)) != 0)
 		return rc == ZP_EINVAL ? 0 : rc;
-	return emit_pmap_put(&f->moved, emit_intern(f->t, o->day, strlen(o->day)),
-	    o->key, (void *)o);
+	return emit_pmap_put(&f->moved,
+	    emit_intern(f->t, o->day, strlen(o->day)), o->key, (void *)o);
 }
 
 /* adopt_all adopts the orphans and returns, in *days, the days they
@@ -622,14 +630,14 @@ adopt_all(struct flush *f, const char ***days, size_t *n_days)
 	for (i = 0; i < n; i++) {
 		if (o[i].resolved)
 			continue;
-		if ((rc = emit_pmap_put(&f->orphaned, o[i].account, o[i].key,
-			 &o[i])) != 0 ||
+		if ((rc = emit_pmap_put(
+			 &f->orphaned, o[i].account, o[i].key, &o[i])) != 0 ||
 		    (rc = adopt(f, &o[i])) != 0)
 			return rc;
-		if (!o[i].resolved || emit_pmap_get(f->moved,
-					  emit_intern(f->t, o[i].day,
-					      strlen(o[i].day)),
-					  o[i].key) == NULL)
+		if (!o[i].resolved ||
+		    emit_pmap_get(f->moved,
+			emit_intern(f->t, o[i].day, strlen(o[i].day)),
+			o[i].key) == NULL)
 			continue;
 		for (k = 0; k < *n_days && strcmp((*days)[k], o[i].day); k++)
 			;
@@ -638,8 +646,8 @@ adopt_all(struct flush *f, const char ***days, size_t *n_days)
 		*days = realloc(*days, (*n_days + 1) * sizeof(**days));
 		if (*days == NULL)
 			return ZP_ENOMEM;
-		(*days)[(*n_days)++] = emit_intern(f->t, o[i].day,
-		    strlen(o[i].day));
+		(*days)[(*n_days)++] =
+		    emit_intern(f->t, o[i].day, strlen(o[i].day));
 	}
 	return 0;
 }
@@ -691,7 +699,8 @@ each_partition(struct flush *f, struct emit_rec **v, size_t n,
 		     strcmp(v[j]->day, v[i]->day) == 0;
 		     j++)
 			;
-		for (k = 0; v[i]->type == EMIT_PARTICIPATION && k < n_days; k++)
+		for (k = 0; v[i]->type == EMIT_PARTICIPATION && k < n_days;
+		     k++)
 			if (days[k] != NULL && strcmp(days[k], v[i]->day) == 0)
 				days[k] = NULL; /* done with its records */
 		if ((rc = partition_then_commit(
@@ -700,9 +709,9 @@ each_partition(struct flush *f, struct emit_rec **v, size_t n,
 		i = j;
 	}
 	for (k = 0; k < n_days; k++)
-		if (days[k] != NULL && (rc = partition_then_commit(f,
-					    EMIT_PARTICIPATION, days[k], NULL,
-					    0)))
+		if (days[k] != NULL &&
+		    (rc = partition_then_commit(
+			 f, EMIT_PARTICIPATION, days[k], NULL, 0)))
 			return rc;
 	return commit(f);
 }
@@ -737,8 +746,8 @@ peak_kib(void)
 
 int
 emit_flush(struct emit_table *t, struct emit_state *s,
-    struct emit_sink **sinks, const struct emit_sink_ops **ops,
-    size_t n_sinks, struct emit_where *where, struct emit_flush_stats *st)
+    struct emit_sink **sinks, const struct emit_sink_ops **ops, size_t n_sinks,
+    struct emit_where *where, struct emit_flush_stats *st)
 {
 	struct flush f;
 	struct emit_rec **v = NULL;
@@ -760,7 +769,8 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 		 "in the arena, peak RSS %ld KiB",
 	    t->n_recs, t->n_strs, t->cap_strs, t->arena.total, peak_kib());
 	emit_pmap_free(&t->part_ids); /* the build is over */
-	if ((rc = finish_all(t)) == 0 && (rc = adopt_all(&f, &days, &n_days)) == 0 &&
+	if ((rc = finish_all(t)) == 0 &&
+	    (rc = adopt_all(&f, &days, &n_days)) == 0 &&
 	    (rc = live_sorted(t, &v, &n)) == 0) {
 		for (i = 0; i < n; i++)
 			st->records[v[i]->type]++;

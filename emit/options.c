@@ -30,8 +30,7 @@ enum {
 	O_WHERE
 };
 
-static const struct option long_opts[] = {
-    {"help", no_argument, NULL, 'h'},
+static const struct option long_opts[] = {{"help", no_argument, NULL, 'h'},
     {"http-attempts", required_argument, NULL, O_HTTP_ATTEMPTS},
     {"http-backoff-ms", required_argument, NULL, O_HTTP_BACKOFF},
     {"http-backoff-max-ms", required_argument, NULL, O_HTTP_BACKOFF_MAX},
@@ -46,8 +45,7 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"state", required_argument, NULL, O_STATE},
     {"stats", no_argument, NULL, O_STATS},
-    {"to", required_argument, NULL, O_TO},
-    {"verbose", no_argument, NULL, 'v'},
+    {"to", required_argument, NULL, O_TO}, {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, O_VERSION},
     {"where", required_argument, NULL, O_WHERE}, {NULL, 0, NULL, 0}};
 
@@ -111,7 +109,8 @@ one_opt(struct emit_options *o, int c, const char *s)
 {
 	switch (c) {
 	case O_HTTP_ATTEMPTS:
-		return zp_opt_long("http-attempts", s, 1, 100, &o->http_attempts);
+		return zp_opt_long(
+		    "http-attempts", s, 1, 100, &o->http_attempts);
 	case O_HTTP_BACKOFF:
 		return zp_opt_long(
 		    "http-backoff-ms", s, 0, 3600000, &o->http_backoff_ms);

@@ -226,7 +226,6 @@ minutes_text(long long secs, char out[32])
 	out[n] = '\0';
 }
 
-
 /* part_role says host when an identity (or the person) is the host's,
  * unless the dashboard said already. */
 static int
@@ -302,15 +301,14 @@ emit_rec_finish(struct emit_table *t, struct emit_rec *r)
 int
 emit_rec_key(struct emit_table *t, struct emit_rec *r, struct zp_arena *a)
 {
-	static const int id_of[EMIT_NTYPES] = {
-	    FU_ID, FM_UUID, FP_MEETING_UUID, FW_WEBINAR_ID, FR_MEETING_UUID,
-	    FC_ID};
+	static const int id_of[EMIT_NTYPES] = {FU_ID, FM_UUID, FP_MEETING_UUID,
+	    FW_WEBINAR_ID, FR_MEETING_UUID, FC_ID};
 	const char *id = V(r, id_of[r->type]);
 
 	if (id == NULL)
 		return ZP_EINVAL;
-	return make_key(t, r, a, id,
-	    r->type == EMIT_PARTICIPATION ? who(r) : NULL);
+	return make_key(
+	    t, r, a, id, r->type == EMIT_PARTICIPATION ? who(r) : NULL);
 }
 
 /* --- the JSON line --------------------------------------------------- */
@@ -361,8 +359,8 @@ keys_init(void)
 	for (ty = 0; ty < EMIT_NTYPES; ty++)
 		for (f = emit_fields(ty, &n), i = 0; i < n && i < 32; i++)
 			keys[ty][i].n = (uint8_t)snprintf(keys[ty][i].text,
-			    sizeof(keys[ty][i].text), "%s\"%s\":",
-			    i ? "," : "", f[i].name);
+			    sizeof(keys[ty][i].text),
+			    "%s\"%s\":", i ? "," : "", f[i].name);
 }
 
 /* put_key writes the separator and the key of field i of type ty. */
@@ -443,7 +441,9 @@ put_times(struct line *l, const struct emit_rec *r, size_t i)
 	size_t k;
 
 	switch (i) {
-	case FP_FIRST_JOIN: put_time(l, r->n_ses ? r->ses[0].join : 0); return 1;
+	case FP_FIRST_JOIN:
+		put_time(l, r->n_ses ? r->ses[0].join : 0);
+		return 1;
 	case FP_LAST_LEAVE:
 		for (k = 0; k < r->n_ses; k++)
 			if (r->ses[k].leave > last)
@@ -486,8 +486,8 @@ static int
 put_who(struct line *l, const struct emit_table *t, const struct emit_rec *r,
     size_t i)
 {
-	static const char *const roles[] = {"null", "\"host\"",
-	    "\"attendee\""};
+	static const char *const roles[] = {
+	    "null", "\"host\"", "\"attendee\""};
 	const struct emit_minfo *mi;
 
 	switch (i) {
@@ -502,10 +502,12 @@ put_who(struct line *l, const struct emit_table *t, const struct emit_rec *r,
 	case FP_ROLE: put(l, roles[r->role], strlen(roles[r->role])); return 1;
 	case FP_MEETING_ID:
 	case FP_MEETING_KIND:
-		mi = emit_pmap_get(t->minfo, r->account, V(r, FP_MEETING_UUID));
-		put_raw(l, mi == NULL ? NULL
-			    : i == FP_MEETING_ID ? mi->meeting_id
-						 : mi->kind);
+		mi =
+		    emit_pmap_get(t->minfo, r->account, V(r, FP_MEETING_UUID));
+		put_raw(l,
+		    mi == NULL               ? NULL
+			: i == FP_MEETING_ID ? mi->meeting_id
+					     : mi->kind);
 		return 1;
 	}
 	return 0;
@@ -671,7 +673,7 @@ int
 emit_rec_absorb(
     struct emit_table *t, struct emit_rec *r, const struct zp_json *old)
 {
-	const struct emit_field *f = emit_fields(r->type, &(size_t){0});
+	const struct emit_field *f = emit_fields(r->type, &(size_t) {0});
 	size_t i, n;
 	int rc;
 
@@ -679,7 +681,8 @@ emit_rec_absorb(
 	for (i = 4; i + 1 < n; i++)
 		if (emit_slots[r->type][i] >= 0 && V(r, i) == NULL &&
 		    !is_derived(r->type, i))
-			SETV(t, r, i, emit_intern_json(t, zp_json_get(old, f[i].name)));
+			SETV(t, r, i,
+			    emit_intern_json(t, zp_json_get(old, f[i].name)));
 	if (r->type == EMIT_PARTICIPATION) {
 		const struct zp_json *in = zp_json_get(old, "internal");
 

@@ -28,12 +28,13 @@ emit_sink_kind(const char *spec)
 		return &emit_sink_stdout;
 	if (strcmp(spec, "singer") == 0)
 		return &emit_sink_singer;
-	if (strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0)
+	if (strncmp(spec, "http://", 7) == 0 ||
+	    strncmp(spec, "https://", 8) == 0)
 		return &emit_sink_http;
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (kinds[i]->prefix[strlen(kinds[i]->prefix) - 1] == ':' &&
-		    strncmp(spec, kinds[i]->prefix, strlen(kinds[i]->prefix)) ==
-			0)
+		    strncmp(
+			spec, kinds[i]->prefix, strlen(kinds[i]->prefix)) == 0)
 			return kinds[i];
 	return NULL;
 }
@@ -65,7 +66,8 @@ open_sinks(struct run *r)
 
 	for (i = 0; i < r->o->n_to; i++) {
 		r->ops[i] = emit_sink_kind(r->o->to[i]);
-		if ((rc = r->ops[i]->open(&r->sinks[i], r->o->to[i], r->o)) != 0)
+		if ((rc = r->ops[i]->open(&r->sinks[i], r->o->to[i], r->o)) !=
+		    0)
 			return rc;
 		r->n_sinks++;
 	}
@@ -83,8 +85,9 @@ state_dir(struct run *r)
 	for (i = 0; i < r->o->n_to; i++) {
 		const char *s = r->o->to[i], *colon = strchr(s, ':');
 
-		if (colon == NULL || (strncmp(s, "jsonl:", 6) != 0 &&
-					 strncmp(s, "csv:", 4) != 0))
+		if (colon == NULL ||
+		    (strncmp(s, "jsonl:", 6) != 0 &&
+			strncmp(s, "csv:", 4) != 0))
 			continue;
 		if ((r->state_dir = malloc(strlen(s) + 32)) == NULL)
 			return ZP_ENOMEM;
@@ -162,8 +165,7 @@ one_page(struct run *r)
 		zp_error("%s: bad envelope dropped: byte %zu: %s",
 		    zp_in_where(r->st.in),
 		    (size_t)(e->body.p - e->raw.p) + r->parser.err.offset,
-		    r->parser.err.reason ? r->parser.err.reason
-					 : "bad JSON");
+		    r->parser.err.reason ? r->parser.err.reason : "bad JSON");
 		return 0;
 	}
 	if (identities(r, &ids) != 0)
@@ -220,7 +222,8 @@ report(const struct run *r, const struct emit_flush_stats *st)
 	    st->partitions, st->written, r->t.skipped, r->t.ignored,
 	    r->events);
 	if (r->o->stats) {
-		fprintf(stderr, "{\"pages\":%lu,\"records\":%lu,\"changed\":%lu",
+		fprintf(stderr,
+		    "{\"pages\":%lu,\"records\":%lu,\"changed\":%lu",
 		    r->t.pages, total, changed);
 		for (i = 0; i < EMIT_NTYPES; i++)
 			fprintf(stderr, ",\"%s\":%lu", emit_stream_name(i),
@@ -283,11 +286,12 @@ emit_run(const struct emit_options *o)
 			"read so far, then exit 75",
 		    r.t.pages);
 	if (rc == 0 || rc == ZP_EINTR) {
-		frc = emit_flush(&r.t, r.state, r.sinks, r.ops, r.n_sinks,
-		    r.where, &st);
+		frc = emit_flush(
+		    &r.t, r.state, r.sinks, r.ops, r.n_sinks, r.where, &st);
 		if (frc != 0)
-			zp_error("stopped: %s; the partitions not delivered are "
-				 "delivered by the next run with this state",
+			zp_error(
+			    "stopped: %s; the partitions not delivered are "
+			    "delivered by the next run with this state",
 			    zp_strerror(frc));
 		if (frc == ZP_ETRANSPORT) /* a sink's receiver: retry later */
 			frc = ZP_EIO;
@@ -299,8 +303,8 @@ emit_run(const struct emit_options *o)
 	zp_stage_finish(&r.st);
 	status = zp_stage_exit_code(&r.st, rc);
 	if (r.t.skipped > EMIT_MAX_WARNINGS)
-		zp_warn("%lu more items skipped",
-		    r.t.skipped - EMIT_MAX_WARNINGS);
+		zp_warn(
+		    "%lu more items skipped", r.t.skipped - EMIT_MAX_WARNINGS);
 	if (status == 0 && (r.bad_bodies > 0 || r.t.skipped > 0))
 		status = ZP_EXIT_REJECTED;
 	zp_stage_close(&r.st);

@@ -649,8 +649,8 @@ files_commit(struct emit_sink *s)
 
 	if (zp_file_batch_commit(&s->batch, &e, &failed) == 0)
 		return 0;
-	zp_error("cannot replace %s: %s", failed ? failed : s->dir,
-	    strerror(e));
+	zp_error(
+	    "cannot replace %s: %s", failed ? failed : s->dir, strerror(e));
 	return ZP_EIO;
 }
 

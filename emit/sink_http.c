@@ -510,7 +510,8 @@ send_batch(struct emit_sink *s, const char *stream,
 		case SENT: return 0;
 		case REFUSED:
 			refused(s, n, k);
-			/* a token refused: exit 77, as for Zoom's credentials */
+			/* a token refused: exit 77, as for Zoom's credentials
+			 */
 			return s->rs.status == 401 || s->rs.status == 403
 			    ? ZP_EAUTH
 			    : ZP_EIO;

@@ -165,15 +165,15 @@ index_line(struct emit_state *s, const struct zp_json *o)
 static int
 orphan_line(struct emit_state *s, const struct zp_json *o)
 {
-	const char *a = str_of(s->t, o, "account"), *k = str_of(s->t, o, "key");
+	const char *a = str_of(s->t, o, "account"),
+		   *k = str_of(s->t, o, "key");
 	const char *d = str_of(s->t, o, "day");
 	const struct zp_json *u = zp_json_get(o, "uuid");
 
 	if (a == NULL || k == NULL || d == NULL || u == NULL ||
 	    u->type != ZP_JSON_STRING)
 		return 0;
-	return emit_state_add_orphan(
-	    s, a, emit_intern_json(s->t, u), k, d);
+	return emit_state_add_orphan(s, a, emit_intern_json(s->t, u), k, d);
 }
 
 /* load_lines calls fn with the DOM of each line of DIR/name. */
@@ -202,8 +202,8 @@ load_lines(struct emit_state *s, const char *name,
 		if (nl == NULL)
 			nl = b.data + b.len;
 		zp_arena_reset(&a);
-		if (nl > line && zp_json_parse(&p, line, (size_t)(nl - line),
-				     &o) == 0)
+		if (nl > line &&
+		    zp_json_parse(&p, line, (size_t)(nl - line), &o) == 0)
 			rc = fn(s, o);
 	}
 	zp_json_parser_release(&p);
@@ -240,8 +240,8 @@ emit_state_open(struct emit_state **out, const char *dir, struct emit_table *t)
 /* --- partitions ------------------------------------------------------ */
 
 int
-emit_state_load_part(struct emit_state *s, enum emit_type ty,
-    const char *day, struct zp_buf *out)
+emit_state_load_part(struct emit_state *s, enum emit_type ty, const char *day,
+    struct zp_buf *out)
 {
 	const char *p;
 	int rc, err = 0;
@@ -256,14 +256,14 @@ emit_state_load_part(struct emit_state *s, enum emit_type ty,
 	if (rc == ZP_ENOTFOUND)
 		return 0;
 	if (rc != 0)
-		zp_error("%s: %s", p, rc == ZP_EIO ? strerror(err)
-						   : zp_strerror(rc));
+		zp_error("%s: %s", p,
+		    rc == ZP_EIO ? strerror(err) : zp_strerror(rc));
 	return rc;
 }
 
 int
-emit_state_save_part(struct emit_state *s, enum emit_type ty,
-    const char *day, const char *data, size_t n)
+emit_state_save_part(struct emit_state *s, enum emit_type ty, const char *day,
+    const char *data, size_t n)
 {
 	const char *p;
 	int rc, err = 0;
@@ -279,8 +279,8 @@ emit_state_save_part(struct emit_state *s, enum emit_type ty,
 		 day)) == NULL)
 		return rc ? rc : ZP_ENOMEM;
 	if ((rc = zp_file_batch_write(&s->batch, p, data, n, 0600, &err)))
-		zp_error("%s: %s", p, rc == ZP_EIO ? strerror(err)
-						   : zp_strerror(rc));
+		zp_error("%s: %s", p,
+		    rc == ZP_EIO ? strerror(err) : zp_strerror(rc));
 	return rc;
 }
 
@@ -366,8 +366,8 @@ save_file(struct emit_state *s, const char *name, const struct zp_buf *b)
 
 	if (p == NULL)
 		return ZP_ENOMEM;
-	if ((rc = zp_file_write_atomic(p, b->data ? b->data : "", b->len,
-		 0600, &err)) != 0)
+	if ((rc = zp_file_write_atomic(
+		 p, b->data ? b->data : "", b->len, 0600, &err)) != 0)
 		zp_error("%s: %s", p, strerror(err));
 	return rc;
 }

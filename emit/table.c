@@ -109,7 +109,7 @@ intern_entry(struct emit_table *t, const char *s, size_t n)
 			return &t->strs[i];
 	if ((copy = zp_arena_alloc(&t->arena, n + 5)) == NULL)
 		return NULL;
-	memcpy(copy, &(uint32_t){(uint32_t)n}, 4); /* for emit_len */
+	memcpy(copy, &(uint32_t) {(uint32_t)n}, 4); /* for emit_len */
 	copy += 4;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
@@ -166,8 +166,8 @@ marks_grow(struct emit_table *t)
 }
 
 const char *
-emit_intern_mark(struct emit_table *t, const char *s, size_t n,
-    const struct zp_json *dom)
+emit_intern_mark(
+    struct emit_table *t, const char *s, size_t n, const struct zp_json *dom)
 {
 	struct emit_marks *m = &t->marks;
 	const char *k = emit_intern(t, s, n);
@@ -216,7 +216,7 @@ emit_keep(struct emit_table *t, const char *s, size_t n)
 
 	if (copy == NULL)
 		return NULL;
-	memcpy(copy, &(uint32_t){(uint32_t)n}, 4); /* for emit_len */
+	memcpy(copy, &(uint32_t) {(uint32_t)n}, 4); /* for emit_len */
 	copy += 4;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
@@ -315,8 +315,7 @@ emit_pmap_put(struct emit_pmap **m, const void *a, const void *b, void *value)
 {
 	size_t i;
 
-	if ((*m == NULL || 2 * ((*m)->n + 1) > (*m)->cap) &&
-	    pmap_grow(m) != 0)
+	if ((*m == NULL || 2 * ((*m)->n + 1) > (*m)->cap) && pmap_grow(m) != 0)
 		return ZP_ENOMEM;
 	for (i = hash_pair(a, b) & ((*m)->cap - 1); (*m)->slot[i].a != NULL;
 	     i = (i + 1) & ((*m)->cap - 1))
@@ -332,8 +331,8 @@ emit_pmap_put(struct emit_pmap **m, const void *a, const void *b, void *value)
 }
 
 int
-emit_pmap_each(const struct emit_pmap *m, int (*fn)(void *arg, void *v),
-    void *arg)
+emit_pmap_each(
+    const struct emit_pmap *m, int (*fn)(void *arg, void *v), void *arg)
 {
 	size_t i;
 	int rc;
@@ -518,8 +517,8 @@ emit_rec_source(struct emit_table *t, struct emit_rec *r, const char *id)
 		if (r->src[i] == id)
 			return 0;
 	if (r->n_src == EMIT_MAX_SOURCES) {
-		memmove(r->src, r->src + 1, (EMIT_MAX_SOURCES - 1) *
-			sizeof(r->src[0]));
+		memmove(r->src, r->src + 1,
+		    (EMIT_MAX_SOURCES - 1) * sizeof(r->src[0]));
 		r->n_src--;
 	}
 	if (grow(t, &r->src, r->n_src, &r->cap_src, 1, EMIT_MAX_SOURCES) != 0)
@@ -529,8 +528,8 @@ emit_rec_source(struct emit_table *t, struct emit_rec *r, const char *id)
 }
 
 int
-emit_rec_session(struct emit_table *t, struct emit_rec *r, int64_t join,
-    int64_t leave)
+emit_rec_session(
+    struct emit_table *t, struct emit_rec *r, int64_t join, int64_t leave)
 {
 	struct emit_session *n;
 	size_t i;
@@ -637,7 +636,8 @@ emit_setv(struct emit_table *t, struct emit_rec *r, int i, const char *x)
 	if (slot >= r->n_v) {
 		if (x == NULL)
 			return 0;
-		v = zp_arena_alloc(&t->arena, emit_nslots[r->type] * sizeof(*v));
+		v = zp_arena_alloc(
+		    &t->arena, emit_nslots[r->type] * sizeof(*v));
 		if (v == NULL)
 			return ZP_ENOMEM;
 		memset(v, 0, emit_nslots[r->type] * sizeof(*v));

@@ -49,8 +49,8 @@ zone(const char *s, size_t n, int *secs)
 		return 0;
 	}
 	if (n != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' ||
-	    digits(s + 1, 2, &h) != 0 || digits(s + 4, 2, &m) != 0 ||
-	    h > 23 || m > 59)
+	    digits(s + 1, 2, &h) != 0 || digits(s + 4, 2, &m) != 0 || h > 23 ||
+	    m > 59)
 		return ZP_EINVAL;
 	*secs = (h * 3600 + m * 60) * (s[0] == '-' ? -1 : 1);
 	return 0;

@@ -273,7 +273,8 @@ sync_folders(const struct zp_file_batch *b, int (*fn)(int))
 		if (strcmp(dir, last) == 0)
 			continue;
 		snprintf(last, sizeof(last), "%s", dir);
-		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
+		    0) {
 			fn(fd);
 			close(fd);
 		}
@@ -293,9 +294,9 @@ zp_file_batch_commit(struct zp_file_batch *b, int *err, const char **failed)
 		return 0;
 	sync_folders(b, syncfs); /* every temporary file's data, at once */
 	for (i = 0; e == 0 && i < b->n; i++) {
-		if (b->v[i].tmp != NULL ? rename(b->v[i].tmp, b->v[i].path) != 0
-					: (unlink(b->v[i].path) != 0 &&
-					      errno != ENOENT))
+		if (b->v[i].tmp != NULL
+			? rename(b->v[i].tmp, b->v[i].path) != 0
+			: (unlink(b->v[i].path) != 0 && errno != ENOENT))
 			e = errno;
 		if (e != 0 && failed != NULL)
 			*failed = b->v[i].path;

@@ -23,10 +23,10 @@ int zp_file_read(const char *path, struct zp_buf *out, size_t max, int *err);
 /*
  * zp_file_write_atomic replaces path with the n bytes at data (a path
  * that is something else than a regular file or a link, a device say, is
- * left alone: ZP_EIO with EEXIST), the new file having mode (permissions from the start: a secret is never
- * readable by others, even briefly).  Returns 0, or ZP_EIO with the errno
- * in *err (when not NULL) and path untouched.  A directory that cannot be
- * fsynced after the rename is not an error.
+ * left alone: ZP_EIO with EEXIST), the new file having mode (permissions from
+ * the start: a secret is never readable by others, even briefly).  Returns 0,
+ * or ZP_EIO with the errno in *err (when not NULL) and path untouched.  A
+ * directory that cannot be fsynced after the rename is not an error.
  */
 int zp_file_write_atomic(
     const char *path, const void *data, size_t n, int mode, int *err);

@@ -416,11 +416,13 @@ zp_json_skip_shallow(struct zp_json_tok *t, enum zp_tok tok)
 		}
 		if (c == '{' || c == '[') {
 			if (++d > limit || d >= ZP_JSON_MAX_DEPTH) {
-				fail(t, i, "nesting deeper than the depth limit");
+				fail(t, i,
+				    "nesting deeper than the depth limit");
 				return t->code = ZP_EDEPTH;
 			}
-			stack[d / 8] = (uint8_t)((stack[d / 8] & ~(1u << (d % 8))) |
-			    (unsigned)(c == '{') << (d % 8));
+			stack[d / 8] =
+			    (uint8_t)((stack[d / 8] & ~(1u << (d % 8))) |
+				(unsigned)(c == '{') << (d % 8));
 		} else if (c == '}' || c == ']') {
 			if (d == 0) {
 				t->pos = i;

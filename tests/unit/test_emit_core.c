@@ -82,8 +82,8 @@ struct emit_sink {
 };
 
 static int
-cap_open(struct emit_sink **out, const char *spec,
-    const struct emit_options *o)
+cap_open(
+    struct emit_sink **out, const char *spec, const struct emit_options *o)
 {
 	(void)spec;
 	(void)o;
@@ -102,8 +102,8 @@ cap_put(struct emit_sink *s, const struct emit_part *p)
 		zp_buf_putc(&s->all, '\n');
 	}
 	for (i = 0; i < p->n_changed; i++) {
-		zp_buf_append(&s->changed, p->changed[i].json,
-		    p->changed[i].len);
+		zp_buf_append(
+		    &s->changed, p->changed[i].json, p->changed[i].len);
 		zp_buf_putc(&s->changed, '\n');
 	}
 	return 0;
@@ -161,8 +161,8 @@ feed(struct emit_table *t, const char *const *lines, size_t n)
 /* run feeds lines to a fresh table and flushes into state dir (NULL: in
  * memory), returning what the sink was handed. */
 static void
-run(const char *dir, const char *const *lines, size_t n,
-    struct zp_buf *all, struct zp_buf *changed)
+run(const char *dir, const char *const *lines, size_t n, struct zp_buf *all,
+    struct zp_buf *changed)
 {
 	struct emit_table t;
 	struct emit_state *s = NULL;
@@ -178,7 +178,8 @@ run(const char *dir, const char *const *lines, size_t n,
 	CHECK_INT(emit_state_close(&s), 0);
 	zp_buf_reset(all);
 	zp_buf_reset(changed);
-	zp_buf_append(all, sink->all.data ? sink->all.data : "", sink->all.len);
+	zp_buf_append(
+	    all, sink->all.data ? sink->all.data : "", sink->all.len);
 	zp_buf_append(changed, sink->changed.data ? sink->changed.data : "",
 	    sink->changed.len);
 	cap_free(&sink);
@@ -187,7 +188,7 @@ run(const char *dir, const char *const *lines, size_t n,
 
 #define PARTS(id, body)                                                       \
 	"{\"v\":1,\"id\":\"" id "\",\"kind\":\"page\",\"account\":\"acme\","  \
-	"\"method\":\"GET\",\"path\":\"/v2/past_meetings/%252Fv%253D%253D/"  \
+	"\"method\":\"GET\",\"path\":\"/v2/past_meetings/%252Fv%253D%253D/"   \
 	"participants\",\"endpoint\":\"/v2/past_meetings/{meetingId}/"        \
 	"participants\",\"status\":200,\"at\":\"2026-11-10T00:00:00Z\"," body \
 	"}"
@@ -201,8 +202,7 @@ run(const char *dir, const char *const *lines, size_t n,
 
 /* field returns the text of "name": in line, up to the next comma. */
 static const char *
-field(const char *all, const char *key, const char *name, char *out,
-    size_t n)
+field(const char *all, const char *key, const char *name, char *out, size_t n)
 {
 	const char *line = strstr(all, key), *f, *end;
 	char pat[64];
@@ -215,7 +215,8 @@ field(const char *all, const char *key, const char *name, char *out,
 		return out;
 	f += strlen(pat);
 	if (f[0] == '[')
-		end = strstr(f, f[1] == '[' ? "]]" : "]") + (f[1] == '[' ? 2 : 1);
+		end = strstr(f, f[1] == '[' ? "]]" : "]") +
+		    (f[1] == '[' ? 2 : 1);
 	else
 		end = strpbrk(f, ",}");
 	snprintf(out, n, "%.*s", (int)(end - f), f);
@@ -230,26 +231,28 @@ TEST(emit_participation_sessions_merge)
 	 * path is undone. */
 	static const char *const lines[] = {
 	    MEETING,
-	    PARTS("p1", "\"body\":{\"participants\":[{\"id\":\"A\","
-			"\"user_email\":\"ann@x.example\",\"user_id\":\"1\","
-			"\"join_time\":\"2026-11-09T23:56:00Z\",\"leave_time\":"
-			"\"2026-11-10T00:10:00Z\"},{\"id\":\"H\",\"user_id\":"
-			"\"2\",\"join_time\":\"2026-11-09T23:55:00Z\","
-			"\"leave_time\":\"2026-11-10T00:40:00Z\"}]}"),
-	    PARTS("p2", "\"body\":{\"participants\":[{\"id\":\"\","
-			"\"user_email\":\"ann@x.example\",\"user_id\":\"3\","
-			"\"join_time\":\"2026-11-10T00:05:00Z\",\"leave_time\":"
-			"\"2026-11-10T00:20:00Z\"},{\"id\":\"A\",\"user_id\":"
-			"\"4\",\"join_time\":\"2026-11-10T00:30:00Z\","
-			"\"leave_time\":\"2026-11-10T00:35:00Z\"}]}"),
+	    PARTS("p1",
+		"\"body\":{\"participants\":[{\"id\":\"A\","
+		"\"user_email\":\"ann@x.example\",\"user_id\":\"1\","
+		"\"join_time\":\"2026-11-09T23:56:00Z\",\"leave_time\":"
+		"\"2026-11-10T00:10:00Z\"},{\"id\":\"H\",\"user_id\":"
+		"\"2\",\"join_time\":\"2026-11-09T23:55:00Z\","
+		"\"leave_time\":\"2026-11-10T00:40:00Z\"}]}"),
+	    PARTS("p2",
+		"\"body\":{\"participants\":[{\"id\":\"\","
+		"\"user_email\":\"ann@x.example\",\"user_id\":\"3\","
+		"\"join_time\":\"2026-11-10T00:05:00Z\",\"leave_time\":"
+		"\"2026-11-10T00:20:00Z\"},{\"id\":\"A\",\"user_id\":"
+		"\"4\",\"join_time\":\"2026-11-10T00:30:00Z\","
+		"\"leave_time\":\"2026-11-10T00:35:00Z\"}]}"),
 	};
 	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
 	char v[512];
 
 	run(NULL, lines, 3, &all, &changed);
 	/* 23:56-00:20 (the overlap once) + 00:30-00:35 = 29 minutes */
-	CHECK_STR(field(all.data, "\"acme//v==/\\\"A\\\"", "seconds", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"acme//v==/\\\"A\\\"", "seconds", v, sizeof(v)),
 	    "");
 	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "seconds", v,
 		      sizeof(v)),
@@ -260,17 +263,17 @@ TEST(emit_participation_sessions_merge)
 	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "session_count",
 		      v, sizeof(v)),
 	    "3");
-	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "ids", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme//v==/A\"", "ids", v, sizeof(v)),
 	    "[\"A\",\"ann@x.example\"]");
-	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "role", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme//v==/A\"", "role", v, sizeof(v)),
 	    "\"attendee\"");
-	CHECK_STR(field(all.data, "\"key\":\"acme//v==/H\"", "role", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme//v==/H\"", "role", v, sizeof(v)),
 	    "\"host\"");
-	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "day", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme//v==/A\"", "day", v, sizeof(v)),
 	    "\"2026-11-09\""); /* the meeting's day, not the join's */
 	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "meeting_kind", v,
 		      sizeof(v)),
@@ -306,20 +309,20 @@ TEST(emit_state_matched_later_replaces_pseudonym)
 	/* Run 1: a guest zp-match could not name; run 2: the roster knows
 	 * her.  One participation remains, the person's, with both
 	 * sessions; run 3 (run 2 again) changes nothing. */
-	static const char *const one[] = {
-	    PARTS("p1", "\"identities\":{\"g@y.example\":{\"person\":null,"
-			"\"via\":\"none\",\"internal\":false}},\"body\":{"
-			"\"participants\":[{\"user_email\":\"g@y.example\","
-			"\"user_id\":\"7\",\"join_time\":"
-			"\"2026-11-10T00:00:00Z\",\"leave_time\":"
-			"\"2026-11-10T00:10:00Z\"}]}")};
-	static const char *const two[] = {
-	    PARTS("p2", "\"identities\":{\"g@y.example\":{\"person\":\"P9\","
-			"\"via\":\"email\",\"internal\":true}},\"body\":{"
-			"\"participants\":[{\"user_email\":\"g@y.example\","
-			"\"user_id\":\"8\",\"join_time\":"
-			"\"2026-11-10T00:20:00Z\",\"leave_time\":"
-			"\"2026-11-10T00:30:00Z\"}]}")};
+	static const char *const one[] = {PARTS("p1",
+	    "\"identities\":{\"g@y.example\":{\"person\":null,"
+	    "\"via\":\"none\",\"internal\":false}},\"body\":{"
+	    "\"participants\":[{\"user_email\":\"g@y.example\","
+	    "\"user_id\":\"7\",\"join_time\":"
+	    "\"2026-11-10T00:00:00Z\",\"leave_time\":"
+	    "\"2026-11-10T00:10:00Z\"}]}")};
+	static const char *const two[] = {PARTS("p2",
+	    "\"identities\":{\"g@y.example\":{\"person\":\"P9\","
+	    "\"via\":\"email\",\"internal\":true}},\"body\":{"
+	    "\"participants\":[{\"user_email\":\"g@y.example\","
+	    "\"user_id\":\"8\",\"join_time\":"
+	    "\"2026-11-10T00:20:00Z\",\"leave_time\":"
+	    "\"2026-11-10T00:30:00Z\"}]}")};
 	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
 	char dir[64], v[512];
 
@@ -350,32 +353,33 @@ TEST(emit_state_orphan_moves_to_its_meeting_day)
 	/* Run 1 has the participants only: the participation waits on its
 	 * first join's day (11-10).  Run 2 has the meeting, which began on
 	 * 11-09: the participation moves there, and 11-10 is emptied. */
-	static const char *const one[] = {
-	    PARTS("p1", "\"body\":{\"participants\":[{\"id\":\"A\","
-			"\"user_id\":\"1\",\"join_time\":"
-			"\"2026-11-10T00:01:00Z\",\"leave_time\":"
-			"\"2026-11-10T00:10:00Z\"}]}")};
+	static const char *const one[] = {PARTS("p1",
+	    "\"body\":{\"participants\":[{\"id\":\"A\","
+	    "\"user_id\":\"1\",\"join_time\":"
+	    "\"2026-11-10T00:01:00Z\",\"leave_time\":"
+	    "\"2026-11-10T00:10:00Z\"}]}")};
 	static const char *const two[] = {MEETING};
-	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT, f = ZP_BUF_INIT;
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT,
+		      f = ZP_BUF_INIT;
 	char dir[64], path[128], v[512];
 
 	tmpdir(dir, sizeof(dir));
 	run(dir, one, 1, &all, &changed);
-	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "day", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme//v==/A\"", "day", v, sizeof(v)),
 	    "\"2026-11-10\"");
-	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "role", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme//v==/A\"", "role", v, sizeof(v)),
 	    "null");
 	run(dir, two, 1, &all, &changed);
-	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "day", v,
-		      sizeof(v)),
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme//v==/A\"", "day", v, sizeof(v)),
 	    "\"2026-11-09\"");
 	CHECK_STR(field(all.data, "\"key\":\"acme//v==/A\"", "meeting_id", v,
 		      sizeof(v)),
 	    "42");
-	snprintf(path, sizeof(path), "%s/records/participations/2026-11-10.ndjson",
-	    dir);
+	snprintf(path, sizeof(path),
+	    "%s/records/participations/2026-11-10.ndjson", dir);
 	CHECK_INT(zp_file_read(path, &f, 1 << 20, NULL), 0);
 	CHECK_INT(f.len, 0);
 	snprintf(path, sizeof(path), "%s/orphans.ndjson", dir);
