@@ -81,41 +81,39 @@ mark_identities(struct page *pg, const struct zp_json *ids)
 		return 0;
 	for (i = 0; i < ids->n; i++) {
 		const struct zp_json_member *m = &ids->u.members[i];
-
 		const char *k = emit_intern_json(pg->t, &m->key);
 
-		if (k == NULL ||
-		    emit_intern_mark(pg->t, k, emit_len(k), &m->value) == NULL)
+		if (k == NULL || emit_mark(pg->t, k, &m->value) != 0)
 			return ZP_ENOMEM;
 	}
 	return 0;
 }
 
-/* person_of returns the person zp-match gave value v (JSON text), as
- * interned JSON text, or NULL. */
-static const char *
-person_of(struct page *pg, const char *v)
+/* said is what zp-match said of value v (JSON text): its
+ * {"person", "via", "internal"}, or NULL. */
+static const struct zp_json *
+said(struct page *pg, const char *v)
 {
-	const struct zp_json *who;
+	return v != NULL ? emit_marked(pg->t, v) : NULL;
+}
 
-	if (v == NULL || (who = emit_intern_marked(pg->t, v)) == NULL)
-		return NULL;
-	who = zp_json_get(who, "person");
-	return who != NULL && who->type == ZP_JSON_STRING
-	    ? emit_intern_json(pg->t, who)
+/* person_in returns the person of what zp-match said, as interned JSON
+ * text, or NULL. */
+static const char *
+person_in(struct page *pg, const struct zp_json *who)
+{
+	const struct zp_json *p = who ? zp_json_get(who, "person") : NULL;
+
+	return p != NULL && p->type == ZP_JSON_STRING
+	    ? emit_intern_json(pg->t, p)
 	    : NULL;
 }
 
-/* internal_of tells whether zp-match called value v internal. */
-static int
-internal_of(struct page *pg, const char *v)
+/* person_of returns the person zp-match gave value v, or NULL. */
+static const char *
+person_of(struct page *pg, const char *v)
 {
-	const struct zp_json *who;
-
-	if (v == NULL || (who = emit_intern_marked(pg->t, v)) == NULL)
-		return 0;
-	who = zp_json_get(who, "internal");
-	return who != NULL && who->type == ZP_JSON_TRUE;
+	return person_in(pg, said(pg, v));
 }
 
 /* --- values ---------------------------------------------------------- */
@@ -520,6 +518,7 @@ static int
 one_participant(struct page *pg, const char *uuid, const struct zp_json *p)
 {
 	const char *keys[N_ID_FIELDS + 2], *v, *who = NULL;
+	const struct zp_json *s, *in;
 	size_t i, n = 0, nid;
 	struct emit_rec *r;
 	int internal = 0, rc;
@@ -530,9 +529,12 @@ one_participant(struct page *pg, const char *uuid, const struct zp_json *p)
 			    : str(pg, p, id_fields[i].key)) == NULL)
 			continue;
 		keys[n++] = v;
+		if ((s = said(pg, v)) == NULL)
+			continue;
 		if (who == NULL)
-			who = person_of(pg, v);
-		internal |= internal_of(pg, v);
+			who = person_in(pg, s);
+		in = zp_json_get(s, "internal");
+		internal |= in != NULL && in->type == ZP_JSON_TRUE;
 	}
 	if (n == 0 && (v = session_id(pg, p)) != NULL)
 		keys[n++] = v; /* Zoom names no one: the session is all */

@@ -295,14 +295,12 @@ const char *emit_keep(struct emit_table *t, const char *s, size_t n);
 const char *emit_intern_json(struct emit_table *t, const struct zp_json *v);
 
 /*
- * emit_intern_mark interns s[0..n) and attaches dom to it for the page
- * being built; emit_intern_marked returns what was attached to the
- * interned string s during this page, or NULL.
+ * emit_mark attaches dom to the interned string s for the page being
+ * built (0 or ZP_ENOMEM); emit_marked returns what was attached to s
+ * during this page, or NULL.
  */
-const char *emit_intern_mark(
-    struct emit_table *t, const char *s, size_t n, const struct zp_json *dom);
-const struct zp_json *emit_intern_marked(
-    const struct emit_table *t, const char *s);
+int emit_mark(struct emit_table *t, const char *s, const struct zp_json *dom);
+const struct zp_json *emit_marked(const struct emit_table *t, const char *s);
 
 /* emit_page_begin forgets the marks of the page before. */
 void emit_page_begin(struct emit_table *t);
@@ -376,10 +374,7 @@ int emit_rec_finish(struct emit_table *t, struct emit_rec *r);
  * ZP_EINVAL (no natural id) or ZP_ENOMEM. */
 int emit_rec_key(struct emit_table *t, struct emit_rec *r, struct zp_arena *a);
 
-/*
- * emit_rec_write appends r as one JSON line without newline.  With
- * no_sources, "sources" is written empty (to compare contents).
- */
+/* emit_rec_write appends r as one JSON line without newline. */
 int emit_rec_write(
     const struct emit_table *t, const struct emit_rec *r, struct zp_buf *out);
 
@@ -404,7 +399,8 @@ struct emit_state;
 /*
  * emit_state_open opens (creating) the state directory dir and locks it
  * against another zp-emit; dir NULL gives a state that remembers nothing.
- * Returns 0, ZP_EIO (reported) or ZP_EINTR... ZP_ETOOBIG never.
+ * Returns 0, ZP_EIO (reported: a folder or file it cannot use, a lock
+ * another holds), ZP_ECONFIG (a foreign state) or ZP_ENOMEM.
  */
 int emit_state_open(
     struct emit_state **out, const char *dir, struct emit_table *t);
@@ -421,11 +417,6 @@ int emit_state_save_part(struct emit_state *s, enum emit_type ty,
     const char *day, const char *data, size_t n);
 int emit_state_commit(struct emit_state *s);
 
-/* emit_state_minfo returns the meeting facts of the state (loaded at
- * open into t's minfo and winfo maps); emit_state_save_index writes
- * them back with the run's. */
-int emit_state_save_index(struct emit_state *s);
-
 /* The orphans: participations saved before their meeting was seen. */
 struct emit_orphan {
 	const char *account, *uuid, *key; /* interned, decoded */
@@ -434,15 +425,12 @@ struct emit_orphan {
 };
 struct emit_orphan *emit_state_orphans(struct emit_state *s, size_t *n);
 
-/* emit_state_set_orphans replaces the orphan list (saved at close). */
+/* emit_state_add_orphan adds to the orphan list (saved at close). */
 int emit_state_add_orphan(struct emit_state *s, const char *account,
     const char *uuid, const char *key, const char *day);
 
 /* emit_state_close saves the index and orphans, unlocks and frees. */
 int emit_state_close(struct emit_state **s);
-
-/* emit_state_dir is the directory, or NULL for a state in memory. */
-const char *emit_state_dir(const struct emit_state *s);
 
 /* --- flush.c --------------------------------------------------------- */
 

@@ -387,13 +387,33 @@ orphan_note(struct flush *f, const struct emit_rec *r)
 	    f->s, r->account, V(r, FP_MEETING_UUID), key, r->day);
 }
 
+/* same_as tells whether the line written at f->lines[off..] has the
+ * content of saved line o (their sources aside). */
+static int
+same_as(const struct flush *f, size_t off, const struct old *o)
+{
+	size_t c = content(f->lines.data + off, f->lines.len - off);
+
+	return c == content(o->line, o->n) &&
+	    memcmp(o->line, f->lines.data + off, c) == 0;
+}
+
+/* keep_old drops the line written at off and keeps saved line o. */
+static int
+keep_old(struct flush *f, size_t off, struct old *o)
+{
+	f->lines.len = off;
+	o->used = 1;
+	return out_add(f, o->key, 0, o->n, o->line, 0);
+}
+
 /* merge_one merges record r with the saved partition and adds its
  * output line. */
 static int
 merge_one(struct flush *f, struct emit_rec *r)
 {
 	struct old *last = NULL, *same = old_by_key(f, r->key);
-	size_t off = f->lines.len, c;
+	size_t off = f->lines.len;
 	int n, rc;
 
 	/* The common case of a run again: the run's record is its saved
@@ -401,26 +421,16 @@ merge_one(struct flush *f, struct emit_rec *r)
 	if (same != NULL && !same->used) {
 		if ((rc = emit_rec_write(f->t, r, &f->lines)) != 0)
 			return rc;
-		c = content(f->lines.data + off, f->lines.len - off);
+		if (same_as(f, off, same))
+			return keep_old(f, off, same);
 		f->lines.len = off;
-		if (c == content(same->line, same->n) &&
-		    memcmp(same->line, f->lines.data + off, c) == 0) {
-			same->used = 1;
-			return out_add(
-			    f, same->key, 0, same->n, same->line, 0);
-		}
 	}
 	if ((rc = absorb_olds(f, r, &n, &last)) != 0 ||
 	    (rc = emit_rec_write(f->t, r, &f->lines)) != 0 ||
 	    (rc = orphan_note(f, r)) != 0)
 		return rc;
-	if (n == 1 && strcmp(last->key, r->key) == 0 &&
-	    (c = content(f->lines.data + off, f->lines.len - off)) ==
-		content(last->line, last->n) &&
-	    memcmp(last->line, f->lines.data + off, c) == 0) {
-		f->lines.len = off; /* unchanged: the saved line stays */
-		return out_add(f, last->key, 0, last->n, last->line, 0);
-	}
+	if (n == 1 && strcmp(last->key, r->key) == 0 && same_as(f, off, last))
+		return keep_old(f, off, last); /* unchanged: the saved line */
 	f->st->changed[r->type]++;
 	if ((rc = out_add(f, r->key, off, f->lines.len - off, NULL, 1)) != 0)
 		return rc;
@@ -471,10 +481,10 @@ lines_for(struct flush *f, size_t *n_all, size_t *n_changed)
 	if (f->n_outs > f->cap_lines) {
 		free(f->all);
 		free(f->changed);
-		f->cap_lines = f->n_outs;
-		f->all = malloc(f->cap_lines * sizeof(*f->all));
-		f->changed = malloc(f->cap_lines * sizeof(*f->changed));
-		if (f->all == NULL || f->changed == NULL)
+		f->all = malloc(f->n_outs * sizeof(*f->all));
+		f->changed = malloc(f->n_outs * sizeof(*f->changed));
+		f->cap_lines = f->all && f->changed ? f->n_outs : 0;
+		if (f->cap_lines == 0)
 			return ZP_ENOMEM;
 	}
 	*n_all = *n_changed = 0;
@@ -621,6 +631,7 @@ static int
 adopt_all(struct flush *f, const char ***days, size_t *n_days)
 {
 	struct emit_orphan *o;
+	const char **grown, *day;
 	size_t i, n, k;
 	int rc;
 
@@ -635,19 +646,19 @@ adopt_all(struct flush *f, const char ***days, size_t *n_days)
 		    (rc = adopt(f, &o[i])) != 0)
 			return rc;
 		if (!o[i].resolved ||
-		    emit_pmap_get(f->moved,
-			emit_intern(f->t, o[i].day, strlen(o[i].day)),
-			o[i].key) == NULL)
+		    (day = emit_intern(f->t, o[i].day, strlen(o[i].day))) ==
+			NULL ||
+		    emit_pmap_get(f->moved, day, o[i].key) == NULL)
 			continue;
-		for (k = 0; k < *n_days && strcmp((*days)[k], o[i].day); k++)
+		for (k = 0; k < *n_days && (*days)[k] != day; k++)
 			;
 		if (k < *n_days)
 			continue;
-		*days = realloc(*days, (*n_days + 1) * sizeof(**days));
-		if (*days == NULL)
-			return ZP_ENOMEM;
-		(*days)[(*n_days)++] =
-		    emit_intern(f->t, o[i].day, strlen(o[i].day));
+		if ((grown = realloc(*days, (*n_days + 1) * sizeof(*grown))) ==
+		    NULL)
+			return ZP_ENOMEM; /* the caller frees *days */
+		*days = grown;
+		(*days)[(*n_days)++] = day;
 	}
 	return 0;
 }

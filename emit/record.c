@@ -673,11 +673,10 @@ int
 emit_rec_absorb(
     struct emit_table *t, struct emit_rec *r, const struct zp_json *old)
 {
-	const struct emit_field *f = emit_fields(r->type, &(size_t) {0});
 	size_t i, n;
+	const struct emit_field *f = emit_fields(r->type, &n);
 	int rc;
 
-	emit_fields(r->type, &n);
 	for (i = 4; i + 1 < n; i++)
 		if (emit_slots[r->type][i] >= 0 && V(r, i) == NULL &&
 		    !is_derived(r->type, i))
@@ -718,7 +717,6 @@ emit_rec_from_line(
 	    (r = emit_rec_new(t, ty)) == NULL)
 		return NULL;
 	r->account = emit_intern(t, a->u.s, a->n);
-	r->n_src = 0;
 	if (r->account == NULL || emit_rec_absorb(t, r, old) != 0)
 		return NULL;
 	return r;

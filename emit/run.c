@@ -49,7 +49,6 @@ struct run {
 	struct emit_table t;
 	struct emit_state *state;
 	struct zp_stage st;
-	struct zp_arena arena;
 	struct zp_json_parser parser;
 	char *state_dir;
 	unsigned long events, bad_bodies;
@@ -107,7 +106,7 @@ setup(struct run *r)
 	struct zp_buf why = ZP_BUF_INIT;
 	int rc;
 
-	zp_json_parser_init(&r->parser, &r->arena);
+	zp_json_parser_init(&r->parser, &r->st.env.arena);
 	if ((rc = emit_table_init(&r->t)) != 0 || (rc = open_sinks(r)) != 0 ||
 	    (r->o->where != NULL &&
 		(rc = emit_where_new(&r->where, r->o->where)) != 0) ||
@@ -122,6 +121,19 @@ setup(struct run *r)
 }
 
 /* --- reading --------------------------------------------------------- */
+
+/* bad_json reports a JSON value at `at` of the envelope that err says
+ * is not JSON (read with lazy_body, values are checked here), and
+ * counts it. */
+static void
+bad_json(struct run *r, const char *at, const struct zp_json_error *err)
+{
+	r->bad_bodies++;
+	zp_error("%s: bad envelope dropped: byte %zu: %s",
+	    zp_in_where(r->st.in),
+	    (size_t)(at - r->st.env.raw.p) + err->offset,
+	    err->reason ? err->reason : "bad JSON");
+}
 
 /* identities parses the envelope's "identities" (zp-match's) into
  * *out (NULL when there is none); 0, or ZP_EPARSE reported as a bad
@@ -140,12 +152,7 @@ identities(struct run *r, struct zp_json **out)
 		if (zp_json_parse(&r->parser, e->extra[i].value.p,
 			e->extra[i].value.n, out) == 0)
 			return 0;
-		r->bad_bodies++;
-		zp_error("%s: bad envelope dropped: byte %zu: %s",
-		    zp_in_where(r->st.in),
-		    (size_t)(e->extra[i].value.p - e->raw.p) +
-			r->parser.err.offset,
-		    r->parser.err.reason ? r->parser.err.reason : "bad JSON");
+		bad_json(r, e->extra[i].value.p, &r->parser.err);
 		return ZP_EPARSE;
 	}
 	return 0;
@@ -158,14 +165,9 @@ one_page(struct run *r)
 	struct zp_envelope *e = &r->st.env;
 	struct zp_json *body = NULL, *ids;
 
-	zp_arena_reset(&r->arena);
+	r->parser.arena = &e->arena; /* body and identities: this page's */
 	if (zp_env_body_dom(e, &r->parser, &body) != 0) {
-		/* read with lazy_body: the body is checked here, once */
-		r->bad_bodies++;
-		zp_error("%s: bad envelope dropped: byte %zu: %s",
-		    zp_in_where(r->st.in),
-		    (size_t)(e->body.p - e->raw.p) + r->parser.err.offset,
-		    r->parser.err.reason ? r->parser.err.reason : "bad JSON");
+		bad_json(r, e->body.p, &r->parser.err);
 		return 0;
 	}
 	if (identities(r, &ids) != 0)
@@ -186,12 +188,7 @@ read_all(struct run *r)
 		} else if (r->st.env.body.p != NULL &&
 		    zp_json_validate(r->st.env.body.p, r->st.env.body.n,
 			&r->st.env.err) != 0) {
-			r->bad_bodies++; /* lazy_body: checked here */
-			zp_error("%s: bad envelope dropped: byte %zu: %s",
-			    zp_in_where(r->st.in),
-			    (size_t)(r->st.env.body.p - r->st.env.raw.p) +
-				r->st.env.err.offset,
-			    r->st.env.err.reason);
+			bad_json(r, r->st.env.body.p, &r->st.env.err);
 		} else if (zp_env_is(&r->st.env, "event")) {
 			r->events++;
 		}
@@ -262,7 +259,6 @@ release(struct run *r)
 	emit_state_close(&r->state);
 	emit_table_release(&r->t);
 	zp_json_parser_release(&r->parser);
-	zp_arena_release(&r->arena);
 	free(r->state_dir);
 }
 

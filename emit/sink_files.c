@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -481,17 +480,17 @@ static int
 files_lock(struct emit_sink *s)
 {
 	struct zp_buf p = ZP_BUF_INIT;
-	int rc = zp_buf_printf(&p, "%s/.zp-emit.lock", s->dir);
+	int rc = zp_buf_printf(&p, "%s/.zp-emit.lock", s->dir), err = 0;
 
 	if (rc != 0)
 		return rc;
-	s->lock_fd = open(p.data, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (s->lock_fd < 0) {
-		zp_error("cannot create %s: %s", p.data, strerror(errno));
-		rc = ZP_EIO;
-	} else if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		zp_error("%s: another zp-emit is writing there", s->dir);
-		rc = ZP_EIO;
+	if ((rc = zp_file_lock(p.data, 0644, &s->lock_fd, &err)) != 0) {
+		if (err == EWOULDBLOCK)
+			zp_error(
+			    "%s: another zp-emit is writing there", s->dir);
+		else
+			zp_error(
+			    "cannot create %s: %s", p.data, strerror(err));
 	}
 	zp_buf_release(&p);
 	return rc;

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,23 +99,19 @@ static int
 take_lock(struct emit_state *s)
 {
 	const char *p = path_of(s, "lock%s%s", "", "");
+	int err = 0;
 
 	if (p == NULL)
 		return ZP_ENOMEM;
-	s->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (s->lock_fd < 0) {
-		zp_error("%s: %s", p, strerror(errno));
-		return ZP_EIO;
-	}
-	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		close(s->lock_fd);
-		s->lock_fd = -1;
+	if (zp_file_lock(p, 0600, &s->lock_fd, &err) == 0)
+		return 0;
+	if (err == EWOULDBLOCK)
 		zp_error("%s: another zp-emit is using this state; run again "
 			 "when it is done",
 		    s->dir);
-		return ZP_EIO;
-	}
-	return 0;
+	else
+		zp_error("%s: %s", p, strerror(err));
+	return ZP_EIO;
 }
 
 /* str_of interns member key of o (a string) decoded, or NULL. */
@@ -372,8 +367,10 @@ save_file(struct emit_state *s, const char *name, const struct zp_buf *b)
 	return rc;
 }
 
-int
-emit_state_save_index(struct emit_state *s)
+/* save_index writes the meeting facts back, the run's with the
+ * state's. */
+static int
+save_index(struct emit_state *s)
 {
 	struct lines l = {.b = ZP_BUF_INIT};
 	int rc;
@@ -462,7 +459,7 @@ emit_state_close(struct emit_state **sp)
 	if (s == NULL)
 		return 0;
 	if (s->dir != NULL && s->opened) {
-		rc = emit_state_save_index(s);
+		rc = save_index(s);
 		if (rc == 0)
 			rc = save_orphans(s);
 	}
@@ -475,10 +472,4 @@ emit_state_close(struct emit_state **sp)
 	free(s);
 	*sp = NULL;
 	return rc;
-}
-
-const char *
-emit_state_dir(const struct emit_state *s)
-{
-	return s->dir;
 }

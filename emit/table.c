@@ -165,16 +165,14 @@ marks_grow(struct emit_table *t)
 	return 0;
 }
 
-const char *
-emit_intern_mark(
-    struct emit_table *t, const char *s, size_t n, const struct zp_json *dom)
+int
+emit_mark(struct emit_table *t, const char *k, const struct zp_json *dom)
 {
 	struct emit_marks *m = &t->marks;
-	const char *k = emit_intern(t, s, n);
 	size_t i;
 
-	if (k == NULL || (2 * (m->n + 1) > m->cap && marks_grow(t) != 0))
-		return NULL;
+	if (2 * (m->n + 1) > m->cap && marks_grow(t) != 0)
+		return ZP_ENOMEM;
 	for (i = hash_pair(k, NULL) & (m->cap - 1); m->stamp[i] == t->page_no;
 	     i = (i + 1) & (m->cap - 1))
 		if (m->key[i] == k)
@@ -184,11 +182,11 @@ emit_intern_mark(
 	m->key[i] = k;
 	m->dom[i] = dom;
 	m->stamp[i] = t->page_no;
-	return k;
+	return 0;
 }
 
 const struct zp_json *
-emit_intern_marked(const struct emit_table *t, const char *s)
+emit_marked(const struct emit_table *t, const char *s)
 {
 	const struct emit_marks *m = &t->marks;
 	size_t i;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,6 +196,22 @@ zp_file_write_atomic(
 		return set_err(err, e, ZP_EIO);
 	sync_dir(path);
 	return 0;
+}
+
+int
+zp_file_lock(const char *path, int mode, int *fd, int *err)
+{
+	int e;
+
+	set_err(err, 0, 0);
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, (mode_t)mode)) < 0)
+		return set_err(err, errno, ZP_EIO);
+	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	e = errno;
+	close(*fd);
+	*fd = -1;
+	return set_err(err, e, ZP_EIO);
 }
 
 /* --- batches --------------------------------------------------------- */

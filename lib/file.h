@@ -32,6 +32,14 @@ int zp_file_write_atomic(
     const char *path, const void *data, size_t n, int mode, int *err);
 
 /*
+ * zp_file_lock opens (creating, with mode) the lock file path and takes
+ * an exclusive flock(2) on it without waiting, into *fd, held until it
+ * is closed.  0; ZP_EIO with the errno in *err (EWOULDBLOCK: another
+ * process holds it), and *fd -1.
+ */
+int zp_file_lock(const char *path, int mode, int *fd, int *err);
+
+/*
  * A batch of replacements made durable together: many files written one
  * after the other would each pay an fsync; a batch pays one syncfs(2) of
  * the filesystem for all, then renames each temporary file over its

@@ -55,17 +55,18 @@ zp_test_failf(const char *file, int line, const char *fmt, ...)
 	failed_checks++;
 }
 
-/* zp_capture_begin points fd 2 at a fresh temporary file. */
+/* zp_capture_fd_begin points fd target at a fresh temporary file. */
 int
-zp_capture_begin(struct zp_capture *c)
+zp_capture_fd_begin(struct zp_capture *c, int target)
 {
 	strcpy(c->path, "/tmp/zp-test-XXXXXX");
-	fflush(stderr);
+	fflush(target == STDOUT_FILENO ? stdout : stderr);
+	c->target = target;
 	c->fd = mkstemp(c->path);
 	if (c->fd < 0)
 		return -1;
-	c->saved = dup(STDERR_FILENO);
-	if (c->saved < 0 || dup2(c->fd, STDERR_FILENO) < 0) {
+	c->saved = dup(target);
+	if (c->saved < 0 || dup2(c->fd, target) < 0) {
 		close(c->fd);
 		unlink(c->path);
 		return -1;
@@ -80,8 +81,8 @@ zp_capture_end(struct zp_capture *c, struct zp_buf *out)
 	char tmp[4096];
 	ssize_t n;
 
-	fflush(stderr);
-	dup2(c->saved, STDERR_FILENO);
+	fflush(c->target == STDOUT_FILENO ? stdout : stderr);
+	dup2(c->saved, c->target);
 	close(c->saved);
 	lseek(c->fd, 0, SEEK_SET);
 	while ((n = read(c->fd, tmp, sizeof(tmp))) > 0)
@@ -90,6 +91,13 @@ zp_capture_end(struct zp_capture *c, struct zp_buf *out)
 		zp_buf_puts(out, "");
 	close(c->fd);
 	unlink(c->path);
+}
+
+/* zp_capture_begin captures fd 2. */
+int
+zp_capture_begin(struct zp_capture *c)
+{
+	return zp_capture_fd_begin(c, STDERR_FILENO);
 }
 
 /* selected tells whether a test named name should run. */

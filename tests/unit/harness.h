@@ -14,18 +14,22 @@ void zp_test_fail(const char *file, int line, const char *what);
 void zp_test_failf(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Where stderr went while a test captured it. */
+/* Where stderr (or stdout) went while a test captured it. */
 struct zp_capture {
 	char path[64];
 	int fd;
 	int saved;
+	int target; /* the fd captured: 2, or 1 */
 };
 
 /* zp_capture_begin points fd 2 at a fresh temporary file; 0 or -1. */
 int zp_capture_begin(struct zp_capture *c);
 
+/* zp_capture_fd_begin does so for fd target (1 or 2). */
+int zp_capture_fd_begin(struct zp_capture *c, int target);
+
 /*
- * zp_capture_end restores fd 2 and appends what was written to out (a
+ * zp_capture_end restores the fd and appends what was written to out (a
  * struct zp_buf *, left as an empty string when nothing was written).
  */
 struct zp_buf;

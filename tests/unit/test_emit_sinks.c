@@ -22,49 +22,6 @@
 
 /* ---- stdout redirection ------------------------------------------- */
 
-/* Where stdout went while a test captured it. */
-struct out_capture {
-	char path[64];
-	int fd;
-	int saved;
-};
-
-/* out_begin points fd 1 at a fresh temporary file; 0 or -1. */
-static int
-out_begin(struct out_capture *c)
-{
-	strcpy(c->path, "/tmp/zp-test-out-XXXXXX");
-	fflush(stdout);
-	if ((c->fd = mkstemp(c->path)) < 0)
-		return -1;
-	c->saved = dup(STDOUT_FILENO);
-	if (c->saved < 0 || dup2(c->fd, STDOUT_FILENO) < 0) {
-		close(c->fd);
-		unlink(c->path);
-		return -1;
-	}
-	return 0;
-}
-
-/* out_end restores fd 1 and appends what was written to out. */
-static void
-out_end(struct out_capture *c, struct zp_buf *out)
-{
-	char tmp[4096];
-	ssize_t n;
-
-	fflush(stdout);
-	dup2(c->saved, STDOUT_FILENO);
-	close(c->saved);
-	lseek(c->fd, 0, SEEK_SET);
-	while ((n = read(c->fd, tmp, sizeof(tmp))) > 0)
-		zp_buf_append(out, tmp, (size_t)n);
-	if (out->data == NULL)
-		zp_buf_puts(out, "");
-	close(c->fd);
-	unlink(c->path);
-}
-
 /*
  * out_broken points fd 1 at /dev/full (closed_pipe 0) or at a pipe whose
  * reader is gone (1), with SIGPIPE ignored; returns the saved fd 1.
@@ -139,12 +96,12 @@ run_sink(const struct emit_sink_ops *kind, const char *spec,
     const struct emit_part *parts, size_t n, struct zp_buf *out)
 {
 	struct emit_sink *s = NULL;
-	struct out_capture c;
+	struct zp_capture c;
 	size_t i;
 	int rc;
 
 	zp_buf_reset(out);
-	CHECK_INT(out_begin(&c), 0);
+	CHECK_INT(zp_capture_fd_begin(&c, STDOUT_FILENO), 0);
 	rc = kind->open(&s, spec, NULL);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = kind->put(s, &parts[i]);
@@ -152,7 +109,7 @@ run_sink(const struct emit_sink_ops *kind, const char *spec,
 		rc = kind->close(s);
 	kind->free(&s);
 	CHECK(s == NULL);
-	out_end(&c, out);
+	zp_capture_end(&c, out);
 	return rc;
 }
 
@@ -191,7 +148,7 @@ TEST(emit_stdout_nothing_changed_nothing_written)
 /* delivered reads what reached the file behind c so far (not what stdio
  * still holds) into out. */
 static void
-delivered(struct out_capture *c, struct zp_buf *out)
+delivered(struct zp_capture *c, struct zp_buf *out)
 {
 	char tmp[4096];
 	ssize_t n;
@@ -214,12 +171,12 @@ put_delivers(const struct emit_sink_ops *kind, const char *spec)
 	struct emit_sink *s = NULL;
 	struct emit_line l[3];
 	struct emit_part p;
-	struct out_capture c;
+	struct zp_capture c;
 	struct zp_buf got = ZP_BUF_INIT;
 	int ok;
 
 	fill_part(&p, l, EMIT_PARTICIPATION, "2026-11-09", 2);
-	CHECK_INT(out_begin(&c), 0);
+	CHECK_INT(zp_capture_fd_begin(&c, STDOUT_FILENO), 0);
 	CHECK_INT(kind->open(&s, spec, NULL), 0);
 	CHECK_INT(kind->put(s, &p), 0);
 	delivered(&c, &got);
@@ -228,7 +185,7 @@ put_delivers(const struct emit_sink_ops *kind, const char *spec)
 	CHECK_INT(kind->close(s), 0);
 	kind->free(&s);
 	zp_buf_reset(&got);
-	out_end(&c, &got);
+	zp_capture_end(&c, &got);
 	zp_buf_release(&got);
 	return ok;
 }
@@ -477,14 +434,14 @@ TEST(emit_singer_schemas_list_every_field)
 TEST(emit_singer_open_writes_nothing)
 {
 	struct emit_sink *s = NULL;
-	struct out_capture c;
+	struct zp_capture c;
 	struct zp_buf out = ZP_BUF_INIT;
 
 	/* A run that fails after opening its sinks leaves stdout empty. */
-	CHECK_INT(out_begin(&c), 0);
+	CHECK_INT(zp_capture_fd_begin(&c, STDOUT_FILENO), 0);
 	CHECK_INT(emit_sink_singer.open(&s, "singer", NULL), 0);
 	emit_sink_singer.free(&s);
-	out_end(&c, &out);
+	zp_capture_end(&c, &out);
 	CHECK_INT(out.len, 0);
 	zp_buf_release(&out);
 }
