@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "splitmix.h"
 
 /* One interned string. */
 struct emit_intern {
@@ -34,26 +35,6 @@ struct emit_pmap {
 };
 
 /* --- hashing --------------------------------------------------------- */
-
-/* hash_bytes is a fast 32-bit hash of s[0..n) (8 bytes at a time). */
-static uint32_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
 
 /* hash_pair mixes two pointers. */
 static size_t
@@ -95,7 +76,7 @@ intern_grow(struct emit_table *t)
 static struct emit_intern *
 intern_entry(struct emit_table *t, const char *s, size_t n)
 {
-	uint32_t h = hash_bytes(s, n);
+	uint32_t h = (uint32_t)zp_hash_bytes(s, n);
 	struct emit_intern *e;
 	size_t i;
 	char *copy;

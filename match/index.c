@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "splitmix.h"
 #include "json.h"
 #include "log.h"
 
@@ -56,28 +57,6 @@ struct match_index {
 
 /* --- tables ----------------------------------------------------------- */
 
-/* hash_of hashes s[0..n) eight bytes at a time (multiply and fold),
- * folded to 32 bits.  Nothing depends on the order of a table. */
-static uint32_t
-hash_of(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 32;
-	}
-	if (n > 0) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-	}
-	h ^= h >> 29;
-	h *= 0xC4CEB9FE1A85EC53ULL;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
 /* find returns the slot of key in t (cap > 0), or the empty one for it. */
 static struct slot *
 find(const struct table *t, const char *key, size_t n, uint32_t h)
@@ -117,7 +96,7 @@ get(const struct table *t, const char *key, size_t n)
 
 	if (t->cap == 0)
 		return NULL;
-	s = find(t, key, n, hash_of(key, n));
+	s = find(t, key, n, (uint32_t)zp_hash_bytes(key, n));
 	return s->key != NULL ? s : NULL;
 }
 
@@ -129,7 +108,7 @@ static int
 put(struct match_index *x, struct table *t, const char *key, size_t n,
     struct slot **out)
 {
-	uint32_t h = hash_of(key, n);
+	uint32_t h = (uint32_t)zp_hash_bytes(key, n);
 	struct slot *s;
 	char *k;
 

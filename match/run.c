@@ -28,6 +28,7 @@
 #include "arena.h"
 #include "envelope.h"
 #include "error.h"
+#include "splitmix.h"
 #include "fields.h"
 #include "file.h"
 #include "json.h"
@@ -344,28 +345,6 @@ struct page {
 	int err;
 };
 
-/* hash_of hashes s[0..n) eight bytes at a time (multiply and fold; the
- * order of the set never shows). */
-static size_t
-hash_of(const char *s, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 32;
-	}
-	if (n > 0) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-	}
-	h ^= h >> 29;
-	h *= 0xC4CEB9FE1A85EC53ULL;
-	return (size_t)(h ^ (h >> 32));
-}
-
 /* seen_slot_of returns the slot of v[0..n) in set s (cap > 0): the one
  * holding it, or the empty one where it goes. */
 static struct seen_slot *
@@ -395,8 +374,8 @@ seen_grow(struct seen *s)
 	for (i = 0; i < s->cap; i++)
 		if (s->slots[i].page == s->page)
 			*seen_slot_of(&big, s->slots[i].s, s->slots[i].n,
-			    hash_of(s->slots[i].s, s->slots[i].n)) =
-			    s->slots[i];
+			    (size_t)zp_hash_bytes(
+				s->slots[i].s, s->slots[i].n)) = s->slots[i];
 	free(s->slots);
 	*s = big;
 	return 0;
@@ -412,7 +391,7 @@ already(struct page *pg, const char *v, size_t n)
 
 	if ((s->n + 1) * 2 > s->cap && seen_grow(s) != 0)
 		return 1;
-	sl = seen_slot_of(s, v, n, hash_of(v, n));
+	sl = seen_slot_of(s, v, n, (size_t)zp_hash_bytes(v, n));
 	if (sl->page == s->page)
 		return 1;
 	sl->s = v;
