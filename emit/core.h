@@ -25,6 +25,7 @@
 #define EMIT_MAX_IDS 8 /* identities kept per participation */
 #define EMIT_MAX_WARNINGS 20 /* skipped items logged one by one */
 #define EMIT_COMMIT_EVERY 256 /* partitions made durable at once */
+#define EMIT_USERS_DAY "all" /* the one partition of users */
 
 /*
  * The position of each field in its type's table (fields.c), so that hot
@@ -405,8 +406,8 @@ struct emit_state;
 int emit_state_open(
     struct emit_state **out, const char *dir, struct emit_table *t);
 
-/* emit_state_load_part reads partition (type, day) into out (empty when
- * there is none); 0 or ZP_EIO (reported). */
+/* emit_state_load_part appends partition (type, day) to out (nothing
+ * when there is none); 0 or ZP_EIO (reported). */
 int emit_state_load_part(struct emit_state *s, enum emit_type ty,
     const char *day, struct zp_buf *out);
 
@@ -415,7 +416,23 @@ int emit_state_load_part(struct emit_state *s, enum emit_type ty,
  * last one durable at once; 0 or ZP_EIO (reported). */
 int emit_state_save_part(struct emit_state *s, enum emit_type ty,
     const char *day, const char *data, size_t n);
+/* emit_state_link_part is emit_state_save_part for a partition whose n
+ * bytes a sink wrote into the closed file src: the state's file becomes
+ * a second name of src.  1 when it cannot (src is not n bytes long, is
+ * on another file system, links are refused): the caller saves the
+ * bytes; else as emit_state_save_part. */
+int emit_state_link_part(struct emit_state *s, enum emit_type ty,
+    const char *day, const char *src, size_t n);
 int emit_state_commit(struct emit_state *s);
+/* emit_state_drop_part removes partition (type, day) at the next
+ * commit; 0 or ZP_ENOMEM. */
+int emit_state_drop_part(
+    struct emit_state *s, enum emit_type ty, const char *day);
+/* emit_state_days lists, into *days (the caller frees each and the
+ * array), the days of type's saved partitions; 0, ZP_EIO (reported) or
+ * ZP_ENOMEM. */
+int emit_state_days(
+    struct emit_state *s, enum emit_type ty, char ***days, size_t *n);
 
 /* The orphans: participations saved before their meeting was seen. */
 struct emit_orphan {

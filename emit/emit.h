@@ -142,6 +142,12 @@ struct emit_sink_ops {
 	 * all at once); NULL for sinks that deliver at put.  The state
 	 * saves those partitions only after every sink's commit. */
 	int (*commit)(struct emit_sink *s);
+	/* file names the closed temporary file the last put wrote when it
+	 * holds exactly that partition's lines (p->all), each followed by
+	 * "\n", and nothing else (jsonl): the state then saves the
+	 * partition as a second name of that file.  NULL (the member, or
+	 * what it returns) otherwise. */
+	const char *(*file)(struct emit_sink *s);
 };
 
 extern const struct emit_sink_ops emit_sink_jsonl; /* sink_files.c */

@@ -22,7 +22,8 @@
 	    {"account", S, 1, 0, "the Zoom account (zp-fetch's name)"},       \
 	{                                                                     \
 		"day", S, 1, 0,                                               \
-		    "the partition: a UTC day YYYY-MM-DD or undated"          \
+		    "the partition: a UTC day YYYY-MM-DD, undated, or all "   \
+		    "(users)"                                                 \
 	}
 #define TAIL                                                                  \
 	{                                                                     \

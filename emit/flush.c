@@ -27,6 +27,7 @@ struct old {
 	size_t n;
 	struct zp_json *dom;
 	int used; /* merged into a record of the run, or dropped */
+	int legacy; /* from a user partition of a day: to be rebuilt */
 };
 
 /* One line of the partition being written. */
@@ -59,6 +60,11 @@ struct flush {
 	struct emit_pmap *old_ids; /* (uuid, id) -> old index + 1 */
 	struct emit_pmap *moved; /* (day, key) -> orphans moved out */
 	struct emit_pmap *orphaned; /* (account, key) -> known orphans */
+	const char *linkable; /* a sink's file of the partition's bytes */
+	char **legacy; /* user partitions of days (before users/all) */
+	size_t n_legacy;
+	int users_done; /* users/all was merged */
+	size_t legacy_from; /* where in file they begin */
 	unsigned long uncommitted; /* partitions since the start */
 	int fresh; /* the partition had nothing saved: no merging */
 };
@@ -226,6 +232,7 @@ old_add(struct flush *f, const char *line, size_t n)
 	o->n = n;
 	o->dom = dom;
 	o->used = 0;
+	o->legacy = line >= f->file.data + f->legacy_from;
 	return 0;
 }
 
@@ -256,17 +263,35 @@ old_index(struct flush *f)
 	return 0;
 }
 
-/* load_olds reads and indexes the saved partition (type, day). */
+/* is_users_all tells whether (ty, day) is the partition of users. */
+static int
+is_users_all(enum emit_type ty, const char *day)
+{
+	return ty == EMIT_USER && strcmp(day, EMIT_USERS_DAY) == 0;
+}
+
+/* load_olds reads and indexes the saved partition (type, day); that of
+ * users takes in the users a state kept by day before. */
 static int
 load_olds(struct flush *f, enum emit_type ty, const char *day)
 {
 	const char *line, *nl, *end;
+	size_t i;
 	int rc;
 
 	f->n_olds = 0;
 	zp_arena_reset(&f->arena);
+	zp_buf_reset(&f->file);
 	if ((rc = emit_state_load_part(f->s, ty, day, &f->file)) != 0)
 		return rc;
+	f->legacy_from = f->file.len;
+	for (i = 0; is_users_all(ty, day) && i < f->n_legacy; i++)
+		if ((f->file.len > 0 &&
+			f->file.data[f->file.len - 1] != '\n' &&
+			(rc = zp_buf_putc(&f->file, '\n')) != 0) ||
+		    (rc = emit_state_load_part(
+			 f->s, ty, f->legacy[i], &f->file)) != 0)
+			return rc;
 	end = f->file.data + f->file.len;
 	for (line = f->file.data; f->file.len > 0 && line < end;
 	     line = nl + 1) {
@@ -439,6 +464,24 @@ merge_one(struct flush *f, struct emit_rec *r)
 				  partition's file as they are */
 }
 
+/* rebuild makes a user saved by day a record of the run again, so that
+ * it takes its day in users/all; one that does not rebuild is dropped. */
+static int
+rebuild(struct flush *f, struct old *o)
+{
+	struct emit_rec *r = emit_rec_from_line(f->t, EMIT_USER, o->dom);
+	int rc;
+
+	if (r == NULL)
+		return ZP_ENOMEM;
+	if ((rc = emit_rec_finish(f->t, r)) != 0 ||
+	    (rc = emit_rec_key(f->t, r, &f->keys)) != 0) {
+		o->used = 1;
+		return rc == ZP_EINVAL ? 0 : rc;
+	}
+	return merge_one(f, r);
+}
+
 /* --- one partition --------------------------------------------------- */
 
 /* line_of returns the bytes of output line o. */
@@ -524,19 +567,28 @@ deliver(struct flush *f, enum emit_type ty, const char *day, int changed)
 			continue;
 		if ((rc = f->ops[i]->put(f->sinks[i], &p)) != 0)
 			return rc;
+		if (f->linkable == NULL && f->ops[i]->file != NULL &&
+		    p.n_all == f->n_outs) /* --where kept every line */
+			f->linkable = f->ops[i]->file(f->sinks[i]);
 	}
 	f->st->written++;
 	return 0;
 }
 
-/* save writes the whole partition into the state. */
+/* save writes the whole partition into the state, or links the file a
+ * sink wrote of the same bytes. */
 static int
 save(struct flush *f, enum emit_type ty, const char *day)
 {
 	struct emit_line l;
-	size_t i;
+	size_t i, n = 0;
 	int rc = 0;
 
+	for (i = 0; f->linkable != NULL && i < f->n_outs; i++)
+		n += line_of(f, &f->outs[i]).len + 1;
+	if (f->linkable != NULL &&
+	    (rc = emit_state_link_part(f->s, ty, day, f->linkable, n)) != 1)
+		return rc;
 	if (f->fresh) /* the run's lines alone, in key order: the file */
 		return emit_state_save_part(
 		    f->s, ty, day, f->lines.data, f->lines.len);
@@ -564,6 +616,7 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 	if ((rc = keyed(f, recs, &n)) != 0)
 		return rc;
 	f->n_outs = 0;
+	f->linkable = NULL;
 	zp_buf_reset(&f->lines);
 	if ((rc = load_olds(f, ty, day)) != 0)
 		return rc;
@@ -580,12 +633,22 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 	for (i = 0; i < n; i++)
 		if ((rc = merge_one(f, recs[i])) != 0)
 			return rc;
-	for (i = 0; i < f->n_olds; i++)
-		if (!f->olds[i].used &&
-		    (rc = out_add(f, f->olds[i].key, 0, f->olds[i].n,
-			 f->olds[i].line, 0)) != 0)
+	for (i = 0; i < f->n_olds; i++) {
+		if (f->olds[i].used)
+			continue;
+		if (f->olds[i].legacy)
+			rc = rebuild(f, &f->olds[i]);
+		else
+			rc = out_add(f, f->olds[i].key, 0, f->olds[i].n,
+			    f->olds[i].line, 0);
+		if (rc != 0)
 			return rc;
+	}
 	changed |= f->st->changed[ty] != before;
+	if (is_users_all(ty, day)) {
+		changed |= f->n_legacy > 0; /* to be saved here from now on */
+		f->users_done = 1;
+	}
 	dedupe(f);
 	f->st->partitions++;
 	if ((rc = deliver(f, ty, day, changed)) != 0)
@@ -696,8 +759,55 @@ partition_then_commit(struct flush *f, enum emit_type ty, const char *day,
 	return ++f->uncommitted % EMIT_COMMIT_EVERY == 0 ? commit(f) : 0;
 }
 
+/* legacy_users lists the user partitions of days a state kept before
+ * users had one partition, to be merged into it and removed. */
+static int
+legacy_users(struct flush *f)
+{
+	size_t i, k = 0;
+	int rc;
+
+	if ((rc = emit_state_days(f->s, EMIT_USER, &f->legacy, &f->n_legacy)))
+		return rc;
+	for (i = 0; i < f->n_legacy; i++)
+		if (strcmp(f->legacy[i], EMIT_USERS_DAY) != 0)
+			f->legacy[k++] = f->legacy[i];
+		else
+			free(f->legacy[i]);
+	f->n_legacy = k;
+	if (k > 0)
+		zp_info(
+		    "state: %zu partitions of users by day are merged into "
+		    "users/%s",
+		    k, EMIT_USERS_DAY);
+	return 0;
+}
+
+/* drop_legacy removes, once users/all holds their records, the user
+ * partitions of days from the state and from the sinks that keep
+ * partitions. */
+static int
+drop_legacy(struct flush *f)
+{
+	struct emit_part p = {.type = EMIT_USER};
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < f->n_legacy; i++) {
+		p.day = f->legacy[i];
+		for (k = 0; k < f->n_sinks; k++)
+			if (f->ops[k]->missing != NULL &&
+			    (rc = f->ops[k]->put(f->sinks[k], &p)) != 0)
+				return rc;
+		if ((rc = emit_state_drop_part(f->s, EMIT_USER, p.day)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* each_partition runs partition() over the sorted records, plus the
- * participation days that orphans left, and commits at the end. */
+ * participation days that orphans left (and users/all when users of
+ * days are to be merged), and commits at the end. */
 static int
 each_partition(struct flush *f, struct emit_rec **v, size_t n,
     const char **days, size_t n_days)
@@ -724,6 +834,14 @@ each_partition(struct flush *f, struct emit_rec **v, size_t n,
 		    (rc = partition_then_commit(
 			 f, EMIT_PARTICIPATION, days[k], NULL, 0)))
 			return rc;
+	if (f->n_legacy > 0 && !f->users_done &&
+	    (rc = partition_then_commit(
+		 f, EMIT_USER, EMIT_USERS_DAY, NULL, 0)))
+		return rc;
+	if ((rc = drop_legacy(f)) != 0) {
+		commit(f);
+		return rc;
+	}
 	return commit(f);
 }
 
@@ -744,6 +862,9 @@ flush_release(struct flush *f)
 	emit_pmap_free(&f->old_ids);
 	emit_pmap_free(&f->moved);
 	emit_pmap_free(&f->orphaned);
+	while (f->n_legacy > 0)
+		free(f->legacy[--f->n_legacy]);
+	free(f->legacy);
 }
 
 /* peak_kib is the process's peak resident memory so far (for -v). */
@@ -780,7 +901,7 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 		 "in the arena, peak RSS %ld KiB",
 	    t->n_recs, t->n_strs, t->cap_strs, t->arena.total, peak_kib());
 	emit_pmap_free(&t->part_ids); /* the build is over */
-	if ((rc = finish_all(t)) == 0 &&
+	if ((rc = finish_all(t)) == 0 && (rc = legacy_users(&f)) == 0 &&
 	    (rc = adopt_all(&f, &days, &n_days)) == 0 &&
 	    (rc = live_sorted(t, &v, &n)) == 0) {
 		for (i = 0; i < n; i++)

@@ -283,7 +283,9 @@ int
 emit_rec_finish(struct emit_table *t, struct emit_rec *r)
 {
 	switch (r->type) {
-	case EMIT_USER: set_day(r, V(r, FU_CREATED_AT), NULL); return 0;
+	case EMIT_USER: /* a dimension: one partition, rewritten whole */
+		snprintf(r->day, sizeof(r->day), "%s", EMIT_USERS_DAY);
+		return 0;
 	case EMIT_MEETING: return finish_meeting(t, r);
 	case EMIT_PARTICIPATION: return finish_part(t, r);
 	case EMIT_WEBINAR: return finish_webinar(t, r);

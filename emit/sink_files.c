@@ -62,6 +62,7 @@ struct emit_sink {
 	struct zp_file_batch batch; /* files put, renamed at the commit */
 	int lock_fd; /* DIR/.zp-emit.lock, held while the sink is open */
 	int made[EMIT_NTYPES]; /* DIR/<stream> is known to exist */
+	int wrote; /* the last put left its lines in s->tmp */
 };
 
 /* ------------------------------------------------------------------ */
@@ -623,6 +624,7 @@ files_put(struct emit_sink *s, const struct emit_part *p)
 {
 	int rc;
 
+	s->wrote = 0;
 	if ((rc = set_paths(s, p->type, p->day, 1)) != 0)
 		return rc;
 	if (p->n_all == 0)
@@ -635,7 +637,16 @@ files_put(struct emit_sink *s, const struct emit_part *p)
 		tmp_abort(s);
 		return rc;
 	}
-	return tmp_done(s);
+	if ((rc = tmp_done(s)) == 0)
+		s->wrote = 1;
+	return rc;
+}
+
+/* jsonl_file: a jsonl partition file is its lines, nothing else. */
+static const char *
+jsonl_file(struct emit_sink *s)
+{
+	return s->wrote ? s->tmp.data : NULL;
 }
 
 /* files_commit syncs the files put since the last commit and renames
@@ -686,6 +697,7 @@ csv_open(
 }
 
 const struct emit_sink_ops emit_sink_jsonl = {"jsonl:", jsonl_open,
-    files_missing, files_put, files_close, files_free, files_commit};
+    files_missing, files_put, files_close, files_free, files_commit,
+    jsonl_file};
 const struct emit_sink_ops emit_sink_csv = {"csv:", csv_open, files_missing,
-    files_put, files_close, files_free, files_commit};
+    files_put, files_close, files_free, files_commit, NULL};

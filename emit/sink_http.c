@@ -589,4 +589,4 @@ http_free(struct emit_sink **sp)
 }
 
 const struct emit_sink_ops emit_sink_http = {
-    "http", http_open, NULL, http_put, http_close, http_free, NULL};
+    "http", http_open, NULL, http_put, http_close, http_free, NULL, NULL};

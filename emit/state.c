@@ -18,9 +18,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +43,7 @@ struct emit_state {
 	size_t n_orphans, cap_orphans;
 	struct zp_buf path;
 	struct zp_file_batch batch; /* partitions saved, not committed */
+	int made[EMIT_NTYPES]; /* records/STREAM exists */
 };
 
 /* --- paths ----------------------------------------------------------- */
@@ -241,7 +244,6 @@ emit_state_load_part(struct emit_state *s, enum emit_type ty, const char *day,
 	const char *p;
 	int rc, err = 0;
 
-	zp_buf_reset(out);
 	if (s->dir == NULL)
 		return 0;
 	if ((p = path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty),
@@ -256,26 +258,129 @@ emit_state_load_part(struct emit_state *s, enum emit_type ty, const char *day,
 	return rc;
 }
 
+/* part_path sets s->path to partition (ty, day)'s file, its folders
+ * made the first time; 0, ZP_EIO (reported) or ZP_ENOMEM. */
+static int
+part_path(struct emit_state *s, enum emit_type ty, const char *day)
+{
+	const char *p;
+	int rc = 0;
+
+	if (!s->made[ty] &&
+	    ((p = path_of(s, "records%s%s", "", "")) == NULL ||
+		(rc = make_dir(p)) != 0 ||
+		(p = path_of(s, "records/%s%s", emit_stream_name(ty), "")) ==
+		    NULL ||
+		(rc = make_dir(p)) != 0))
+		return rc ? rc : ZP_ENOMEM;
+	s->made[ty] = 1;
+	return path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty), day) ==
+		NULL
+	    ? ZP_ENOMEM
+	    : 0;
+}
+
 int
 emit_state_save_part(struct emit_state *s, enum emit_type ty, const char *day,
     const char *data, size_t n)
 {
-	const char *p;
 	int rc, err = 0;
 
 	if (s->dir == NULL)
 		return 0;
-	if ((p = path_of(s, "records%s%s", "", "")) == NULL ||
-	    (rc = make_dir(p)) != 0 ||
-	    (p = path_of(s, "records/%s%s", emit_stream_name(ty), "")) ==
-		NULL ||
-	    (rc = make_dir(p)) != 0 ||
-	    (p = path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty),
-		 day)) == NULL)
-		return rc ? rc : ZP_ENOMEM;
-	if ((rc = zp_file_batch_write(&s->batch, p, data, n, 0600, &err)))
-		zp_error("%s: %s", p,
+	if ((rc = part_path(s, ty, day)) != 0)
+		return rc;
+	if ((rc = zp_file_batch_write(
+		 &s->batch, s->path.data, data, n, 0600, &err)))
+		zp_error("%s: %s", s->path.data,
 		    rc == ZP_EIO ? strerror(err) : zp_strerror(rc));
+	return rc;
+}
+
+int
+emit_state_link_part(struct emit_state *s, enum emit_type ty, const char *day,
+    const char *src, size_t n)
+{
+	struct stat st;
+	int rc, err = 0;
+
+	if (s->dir == NULL)
+		return 0;
+	if (stat(src, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size != (uintmax_t)n)
+		return 1; /* not the partition's bytes: write them */
+	if ((rc = part_path(s, ty, day)) != 0)
+		return rc;
+	rc = zp_file_batch_link(&s->batch, src, s->path.data, &err);
+	if (rc == ZP_EIO) {
+		zp_debug("%s: no link to %s (%s): written", s->path.data, src,
+		    strerror(err));
+		return 1;
+	}
+	return rc;
+}
+
+int
+emit_state_drop_part(struct emit_state *s, enum emit_type ty, const char *day)
+{
+	if (s->dir == NULL)
+		return 0;
+	if (path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty), day) ==
+	    NULL)
+		return ZP_ENOMEM;
+	return zp_file_batch_add(&s->batch, NULL, s->path.data);
+}
+
+/* day_file tells whether name is a partition file, "DAY.ndjson", its
+ * day copied into day (size n). */
+static int
+day_file(const char *name, char *day, size_t n)
+{
+	size_t k = strlen(name), e = sizeof(".ndjson") - 1;
+
+	if (name[0] == '.' || k <= e || k - e >= n ||
+	    strcmp(name + k - e, ".ndjson") != 0)
+		return 0;
+	memcpy(day, name, k - e);
+	day[k - e] = '\0';
+	return 1;
+}
+
+int
+emit_state_days(
+    struct emit_state *s, enum emit_type ty, char ***days, size_t *n)
+{
+	struct dirent *e;
+	char day[11], **grown; /* as a record's day */
+	DIR *d;
+	int rc = 0;
+
+	*days = NULL;
+	*n = 0;
+	if (s->dir == NULL ||
+	    path_of(s, "records/%s%s", emit_stream_name(ty), "") == NULL)
+		return s->dir == NULL ? 0 : ZP_ENOMEM;
+	if ((d = opendir(s->path.data)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		zp_error("%s: %s", s->path.data, strerror(errno));
+		return ZP_EIO;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (!day_file(e->d_name, day, sizeof(day)))
+			continue;
+		if ((grown = realloc(*days, (*n + 1) * sizeof(*grown))) ==
+		    NULL) {
+			rc = ZP_ENOMEM;
+			break;
+		}
+		*days = grown;
+		if (((*days)[*n] = strdup(day)) == NULL)
+			rc = ZP_ENOMEM;
+		else
+			(*n)++;
+	}
+	closedir(d);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "splitmix.h"
 
 /* set_err stores e in *err when err is not NULL and returns code. */
 static int
@@ -256,6 +257,57 @@ zp_file_batch_write(struct zp_file_batch *b, const char *path,
 
 	set_err(err, 0, 0);
 	if ((e = write_temp(path, data, n, mode, 0, &tmp)) != 0)
+		return e == ENOMEM ? ZP_ENOMEM : set_err(err, e, ZP_EIO);
+	if ((rc = zp_file_batch_add(b, tmp, path)) != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* link_temp gives the closed file src a new name beside path (path
+ * followed by "." and six characters, as mkstemp's), returned in *tmp
+ * (the caller's to free and unlink).  0 or an errno. */
+static int
+link_temp(const char *src, const char *path, char **tmp)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static uint64_t seq;
+	uint64_t r;
+	size_t n = strlen(path);
+	int i, k, e;
+
+	if ((e = replaceable(path)) != 0)
+		return e;
+	if ((*tmp = malloc(n + sizeof(".XXXXXX"))) == NULL)
+		return ENOMEM;
+	for (i = 0; i < 100; i++) {
+		r = zp_mix64(++seq ^ ((uint64_t)getpid() << 32) ^
+		    (uint64_t)(uintptr_t)tmp);
+		memcpy(*tmp, path, n);
+		(*tmp)[n] = '.';
+		for (k = 0; k < 6; k++, r /= sizeof(set) - 1)
+			(*tmp)[n + 1 + k] = set[r % (sizeof(set) - 1)];
+		(*tmp)[n + 7] = '\0';
+		if (link(src, *tmp) == 0)
+			return 0;
+		if ((e = errno) != EEXIST)
+			break;
+	}
+	free(*tmp);
+	*tmp = NULL;
+	return e;
+}
+
+int
+zp_file_batch_link(
+    struct zp_file_batch *b, const char *src, const char *path, int *err)
+{
+	char *tmp = NULL;
+	int e, rc;
+
+	set_err(err, 0, 0);
+	if ((e = link_temp(src, path, &tmp)) != 0)
 		return e == ENOMEM ? ZP_ENOMEM : set_err(err, e, ZP_EIO);
 	if ((rc = zp_file_batch_add(b, tmp, path)) != 0)
 		unlink(tmp);

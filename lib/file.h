@@ -75,6 +75,17 @@ int zp_file_batch_add(
     struct zp_file_batch *b, const char *tmp, const char *path);
 
 /*
+ * zp_file_batch_link adds to b a second name for the closed file src,
+ * beside path (on src's file system), to replace path at the commit:
+ * the same bytes, not written twice, the two names sharing one file
+ * (and its mode).  0; ZP_EIO with the errno in *err (EXDEV on another
+ * file system, EPERM where links are refused, EMLINK: the caller writes
+ * the bytes instead); ZP_ENOMEM.
+ */
+int zp_file_batch_link(
+    struct zp_file_batch *b, const char *src, const char *path, int *err);
+
+/*
  * zp_file_batch_commit syncs, renames and removes as added, then empties
  * b.  0, or ZP_EIO with the errno in *err and the path that failed in
  * *failed (borrowed until the next call); the temporary files not yet

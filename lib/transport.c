@@ -5,6 +5,7 @@
  * it is created with the first socket and terminated with the last, which
  * is where linger makes the close wait for queued messages.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "transport.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -21,6 +23,7 @@
 #include "signals.h"
 
 #define READ_CHUNK (256 * 1024)
+#define PIPE_SIZE (1024 * 1024)
 #define WRITE_BUF (256 * 1024)
 #define POLL_MS 250
 
@@ -164,6 +167,21 @@ struct zp_in {
 	char endpoint[256];
 };
 
+/* widen_pipe asks for a pipe of PIPE_SIZE bytes when fd is a pipe: the
+ * default 64 KiB makes the stages of a chain take turns many thousands
+ * of times a second, where a larger one lets each run for longer.  Only
+ * a hint: a pipe that stays as it was (fs.pipe-max-size, another
+ * owner) works the same. */
+static void
+widen_pipe(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < PIPE_SIZE)
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+}
+
 /* open_fd_source opens a descriptor source for "-" or a path. */
 static int
 open_fd_source(struct src *s, int kind, const char *uri, struct zp_buf *why)
@@ -172,6 +190,7 @@ open_fd_source(struct src *s, int kind, const char *uri, struct zp_buf *why)
 	s->name = kind == URI_STDIO ? "stdin" : uri;
 	if (kind == URI_STDIO) {
 		s->fd = STDIN_FILENO;
+		widen_pipe(s->fd);
 		return 0;
 	}
 	s->fd = open(uri, O_RDONLY | O_CLOEXEC);
@@ -548,6 +567,8 @@ zp_out_open(struct zp_out **outp, const char *uri,
 		    : open(
 			  uri, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		out->owned = kind == URI_FILE;
+		if (out->fd >= 0)
+			widen_pipe(out->fd);
 		out->buf = malloc(WRITE_BUF);
 		if (out->fd < 0)
 			zp_buf_printf(why, "%s: %s", uri, strerror(errno));

@@ -878,3 +878,55 @@ TEST(file_batch_commit_and_abort)
 	CHECK_INT(rmdir(dir), 0); /* no temporary file is left */
 	zp_buf_release(&got);
 }
+
+TEST(file_batch_link)
+{
+	char dir[] = "/tmp/zp-file-test.XXXXXX", src[64], a[64], other[64];
+	struct zp_file_batch batch = ZP_FILE_BATCH_INIT;
+	struct zp_buf got = ZP_BUF_INIT;
+	struct stat st, st_src;
+	int err = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(src, sizeof(src), "%s/src", dir);
+	snprintf(a, sizeof(a), "%s/a", dir);
+	CHECK_INT(zp_file_write_atomic(src, "lines\n", 6, 0644, NULL), 0);
+	CHECK_INT(zp_file_write_atomic(a, "old a", 5, 0600, NULL), 0);
+	CHECK_INT(zp_file_batch_link(&batch, src, a, &err), 0);
+	/* Nothing is visible before the commit; then a is src's file. */
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "old a");
+	CHECK_INT(zp_file_batch_commit(&batch, &err, NULL), 0);
+	zp_buf_reset(&got);
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "lines\n");
+	CHECK_INT(stat(a, &st), 0);
+	CHECK_INT(stat(src, &st_src), 0);
+	CHECK(st.st_ino == st_src.st_ino);
+	CHECK_INT((int)st.st_nlink, 2);
+	/* An abort removes the new name only. */
+	CHECK_INT(zp_file_batch_link(&batch, src, a, &err), 0);
+	CHECK_INT(stat(src, &st_src), 0);
+	CHECK_INT((int)st_src.st_nlink, 3);
+	zp_file_batch_abort(&batch);
+	CHECK_INT(stat(src, &st_src), 0);
+	CHECK_INT((int)st_src.st_nlink, 2);
+	/* Another file system (/dev/shm is a tmpfs): EXDEV, nothing
+	 * added, so that the caller writes the bytes instead. */
+	CHECK_INT(stat("/dev/shm", &st), 0);
+	CHECK(st.st_dev != st_src.st_dev);
+	snprintf(
+	    other, sizeof(other), "/dev/shm/zp-file-test-%ld", (long)getpid());
+	CHECK_INT(zp_file_batch_link(&batch, src, other, &err), ZP_EIO);
+	CHECK_INT(err, EXDEV);
+	CHECK_INT(zp_file_batch_commit(&batch, &err, NULL), 0);
+	CHECK_INT(stat(other, &st), -1);
+	/* A device is never replaced, not even by a link. */
+	CHECK_INT(zp_file_batch_link(&batch, src, "/dev/null", &err), ZP_EIO);
+	CHECK_INT(err, EEXIST);
+	zp_file_batch_release(&batch);
+	unlink(src);
+	unlink(a);
+	CHECK_INT(rmdir(dir), 0); /* no temporary file is left */
+	zp_buf_release(&got);
+}

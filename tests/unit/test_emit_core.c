@@ -128,7 +128,7 @@ cap_free(struct emit_sink **s)
 }
 
 static const struct emit_sink_ops cap_ops = {
-    "cap:", cap_open, NULL, cap_put, cap_close, cap_free, NULL};
+    "cap:", cap_open, NULL, cap_put, cap_close, cap_free, NULL, NULL};
 
 /* feed builds the records of the NUL-separated envelopes in text. */
 static void
