@@ -103,11 +103,15 @@ struct emit_line {
  */
 struct emit_part {
 	enum emit_type type;
-	const char *day; /* "YYYY-MM-DD", or "undated" */
+	const char *day; /* "YYYY-MM-DD", "undated", or (users) "all" */
 	const struct emit_line *all;
 	size_t n_all;
 	const struct emit_line *changed;
 	size_t n_changed;
+	/* all's lines, each followed by "\n", as one run of bytes when
+	 * they are (a partition of new records alone), else NULL */
+	const char *bytes;
+	size_t n_bytes;
 };
 
 /* --- sinks (sink_*.c) ------------------------------------------------ */

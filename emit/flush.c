@@ -11,8 +11,10 @@
  * they were (sources aside) stays byte for byte, so re-running a day
  * changes nothing and hands the sinks nothing.
  */
-#include "core.h"
+#include "flush.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <string.h>
@@ -30,14 +32,6 @@ struct old {
 	int legacy; /* from a user partition of a day: to be rebuilt */
 };
 
-/* One line of the partition being written. */
-struct out {
-	const char *key;
-	size_t off, n; /* in the flush's lines buffer, or: */
-	const char *old; /* the saved line kept as it was */
-	int changed;
-};
-
 /* The flush. */
 struct flush {
 	struct emit_table *t;
@@ -45,42 +39,65 @@ struct flush {
 	struct emit_sink **sinks;
 	const struct emit_sink_ops **ops;
 	size_t n_sinks;
-	struct emit_where *where;
 	struct emit_flush_stats *st;
-	struct zp_buf file, lines, joined;
+	struct emit_writer w;
+	struct emit_job *job; /* the partition being merged */
+	struct emit_job scratch; /* the one adopt reads orphans with */
 	struct zp_arena arena; /* the saved partition's DOMs */
 	struct zp_arena keys; /* the partition's keys */
 	struct zp_json_parser parser;
 	struct old *olds;
 	size_t n_olds, cap_olds;
-	struct out *outs;
-	size_t n_outs, cap_outs;
-	struct emit_line *all, *changed;
-	size_t cap_lines;
 	struct emit_pmap *old_ids; /* (uuid, id) -> old index + 1 */
 	struct emit_pmap *moved; /* (day, key) -> orphans moved out */
 	struct emit_pmap *orphaned; /* (account, key) -> known orphans */
-	const char *linkable; /* a sink's file of the partition's bytes */
 	char **legacy; /* user partitions of days (before users/all) */
 	size_t n_legacy;
 	int users_done; /* users/all was merged */
 	size_t legacy_from; /* where in file they begin */
-	unsigned long uncommitted; /* partitions since the start */
-	int fresh; /* the partition had nothing saved: no merging */
 };
 
 /* --- ordering -------------------------------------------------------- */
 
-/* by_part orders records by type, then day. */
+/* A record's place in the order of partitions: type, then day as
+ * strcmp orders it (its first ten bytes as big-endian numbers, which a
+ * day never exceeds), then the run's order. */
+struct part_key {
+	uint64_t day8; /* bytes 0..7 */
+	uint32_t rest; /* type, bytes 8..9 */
+	uint32_t at; /* index in the run's records */
+	struct emit_rec *r;
+};
+
+/* part_key_of fills k for r, the at-th record. */
+static void
+part_key_of(struct part_key *k, struct emit_rec *r, size_t at)
+{
+	const unsigned char *d = (const unsigned char *)r->day;
+	size_t i, n = strnlen(r->day, sizeof(r->day));
+
+	k->day8 = 0;
+	for (i = 0; i < 8; i++)
+		k->day8 = k->day8 << 8 | (i < n ? d[i] : 0);
+	k->rest = (uint32_t)r->type << 16 | (uint32_t)(n > 8 ? d[8] : 0) << 8 |
+	    (n > 9 ? d[9] : 0);
+	k->at = (uint32_t)at;
+	k->r = r;
+}
+
+/* by_part orders records by partition (struct part_key). */
 static int
 by_part(const void *a, const void *b)
 {
-	const struct emit_rec *x = *(struct emit_rec *const *)a;
-	const struct emit_rec *y = *(struct emit_rec *const *)b;
+	const struct part_key *x = a, *y = b;
 
-	if (x->type != y->type)
-		return x->type - y->type;
-	return strcmp(x->day, y->day);
+	if ((x->rest >> 16) != (y->rest >> 16))
+		return (x->rest >> 16) < (y->rest >> 16) ? -1 : 1;
+	if (x->day8 != y->day8)
+		return x->day8 < y->day8 ? -1 : 1;
+	if (x->rest != y->rest)
+		return x->rest < y->rest ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
 }
 
 /* by_key orders records of one partition by key. */
@@ -103,7 +120,7 @@ by_old_key(const void *a, const void *b)
 static int
 by_out_key(const void *a, const void *b)
 {
-	const struct out *x = a, *y = b;
+	const struct emit_out *x = a, *y = b;
 	int c = strcmp(x->key, y->key);
 
 	return c != 0 ? c : x->changed - y->changed;
@@ -154,14 +171,23 @@ static int
 live_sorted(struct emit_table *t, struct emit_rec ***out, size_t *n)
 {
 	struct emit_rec **v = malloc((t->n_recs + 1) * sizeof(*v));
+	struct part_key *k = malloc((t->n_recs + 1) * sizeof(*k));
 	size_t i;
 
-	if (v == NULL)
+	if (v == NULL || k == NULL || t->n_recs > UINT32_MAX) {
+		free(v);
+		free(k);
 		return ZP_ENOMEM;
+	}
 	for (i = 0, *n = 0; i < t->n_recs; i++)
-		if (!t->recs[i]->dead)
-			v[(*n)++] = t->recs[i];
-	qsort(v, *n, sizeof(*v), by_part);
+		if (!t->recs[i]->dead) {
+			part_key_of(&k[*n], t->recs[i], i);
+			(*n)++;
+		}
+	qsort(k, *n, sizeof(*k), by_part);
+	for (i = 0; i < *n; i++)
+		v[i] = k[i].r;
+	free(k);
 	*out = v;
 	return 0;
 }
@@ -232,7 +258,7 @@ old_add(struct flush *f, const char *line, size_t n)
 	o->n = n;
 	o->dom = dom;
 	o->used = 0;
-	o->legacy = line >= f->file.data + f->legacy_from;
+	o->legacy = line >= f->job->file.data + f->legacy_from;
 	return 0;
 }
 
@@ -281,19 +307,19 @@ load_olds(struct flush *f, enum emit_type ty, const char *day)
 
 	f->n_olds = 0;
 	zp_arena_reset(&f->arena);
-	zp_buf_reset(&f->file);
-	if ((rc = emit_state_load_part(f->s, ty, day, &f->file)) != 0)
+	zp_buf_reset(&f->job->file);
+	if ((rc = emit_state_load_part(f->s, ty, day, &f->job->file)) != 0)
 		return rc;
-	f->legacy_from = f->file.len;
+	f->legacy_from = f->job->file.len;
 	for (i = 0; is_users_all(ty, day) && i < f->n_legacy; i++)
-		if ((f->file.len > 0 &&
-			f->file.data[f->file.len - 1] != '\n' &&
-			(rc = zp_buf_putc(&f->file, '\n')) != 0) ||
+		if ((f->job->file.len > 0 &&
+			f->job->file.data[f->job->file.len - 1] != '\n' &&
+			(rc = zp_buf_putc(&f->job->file, '\n')) != 0) ||
 		    (rc = emit_state_load_part(
-			 f->s, ty, f->legacy[i], &f->file)) != 0)
+			 f->s, ty, f->legacy[i], &f->job->file)) != 0)
 			return rc;
-	end = f->file.data + f->file.len;
-	for (line = f->file.data; f->file.len > 0 && line < end;
+	end = f->job->file.data + f->job->file.len;
+	for (line = f->job->file.data; f->job->file.len > 0 && line < end;
 	     line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			nl = end;
@@ -323,17 +349,17 @@ static int
 out_add(struct flush *f, const char *key, size_t off, size_t n,
     const char *old, int changed)
 {
-	struct out *o;
+	struct emit_out *o;
 
-	if (f->n_outs == f->cap_outs) {
-		size_t cap = f->cap_outs ? f->cap_outs * 2 : 1024;
+	if (f->job->n_outs == f->job->cap_outs) {
+		size_t cap = f->job->cap_outs ? f->job->cap_outs * 2 : 1024;
 
-		if ((o = realloc(f->outs, cap * sizeof(*o))) == NULL)
+		if ((o = realloc(f->job->outs, cap * sizeof(*o))) == NULL)
 			return ZP_ENOMEM;
-		f->outs = o;
-		f->cap_outs = cap;
+		f->job->outs = o;
+		f->job->cap_outs = cap;
 	}
-	o = &f->outs[f->n_outs++];
+	o = &f->job->outs[f->job->n_outs++];
 	o->key = key;
 	o->off = off;
 	o->n = n;
@@ -417,17 +443,17 @@ orphan_note(struct flush *f, const struct emit_rec *r)
 static int
 same_as(const struct flush *f, size_t off, const struct old *o)
 {
-	size_t c = content(f->lines.data + off, f->lines.len - off);
+	size_t c = content(f->job->lines.data + off, f->job->lines.len - off);
 
 	return c == content(o->line, o->n) &&
-	    memcmp(o->line, f->lines.data + off, c) == 0;
+	    memcmp(o->line, f->job->lines.data + off, c) == 0;
 }
 
 /* keep_old drops the line written at off and keeps saved line o. */
 static int
 keep_old(struct flush *f, size_t off, struct old *o)
 {
-	f->lines.len = off;
+	f->job->lines.len = off;
 	o->used = 1;
 	return out_add(f, o->key, 0, o->n, o->line, 0);
 }
@@ -438,29 +464,30 @@ static int
 merge_one(struct flush *f, struct emit_rec *r)
 {
 	struct old *last = NULL, *same = old_by_key(f, r->key);
-	size_t off = f->lines.len;
+	size_t off = f->job->lines.len;
 	int n, rc;
 
 	/* The common case of a run again: the run's record is its saved
 	 * self already, and nothing need be merged (or held). */
 	if (same != NULL && !same->used) {
-		if ((rc = emit_rec_write(f->t, r, &f->lines)) != 0)
+		if ((rc = emit_rec_write(f->t, r, &f->job->lines)) != 0)
 			return rc;
 		if (same_as(f, off, same))
 			return keep_old(f, off, same);
-		f->lines.len = off;
+		f->job->lines.len = off;
 	}
 	if ((rc = absorb_olds(f, r, &n, &last)) != 0 ||
-	    (rc = emit_rec_write(f->t, r, &f->lines)) != 0 ||
+	    (rc = emit_rec_write(f->t, r, &f->job->lines)) != 0 ||
 	    (rc = orphan_note(f, r)) != 0)
 		return rc;
 	if (n == 1 && strcmp(last->key, r->key) == 0 && same_as(f, off, last))
 		return keep_old(f, off, last); /* unchanged: the saved line */
 	f->st->changed[r->type]++;
-	if ((rc = out_add(f, r->key, off, f->lines.len - off, NULL, 1)) != 0)
+	if ((rc = out_add(f, r->key, off, f->job->lines.len - off, NULL, 1)) !=
+	    0)
 		return rc;
 	return zp_buf_putc(
-	    &f->lines, '\n'); /* so that the lines are the
+	    &f->job->lines, '\n'); /* so that the lines are the
 				  partition's file as they are */
 }
 
@@ -484,17 +511,6 @@ rebuild(struct flush *f, struct old *o)
 
 /* --- one partition --------------------------------------------------- */
 
-/* line_of returns the bytes of output line o. */
-static struct emit_line
-line_of(const struct flush *f, const struct out *o)
-{
-	struct emit_line l = {o->old, o->n};
-
-	if (o->old == NULL)
-		l.json = f->lines.data + o->off;
-	return l;
-}
-
 /* dedupe sorts the output by key and keeps one line per key (the
  * run's). */
 static void
@@ -502,110 +518,20 @@ dedupe(struct flush *f)
 {
 	size_t i, k = 0;
 
-	if (f->fresh)
+	if (f->job->fresh)
 		return; /* the run's records alone: sorted, one per key */
-	qsort(f->outs, f->n_outs, sizeof(*f->outs), by_out_key);
-	for (i = 0; i < f->n_outs; i++) {
-		if (k > 0 && strcmp(f->outs[k - 1].key, f->outs[i].key) == 0)
+	qsort(f->job->outs, f->job->n_outs, sizeof(*f->job->outs), by_out_key);
+	for (i = 0; i < f->job->n_outs; i++) {
+		if (k > 0 &&
+		    strcmp(f->job->outs[k - 1].key, f->job->outs[i].key) == 0)
 			k--;
-		f->outs[k++] = f->outs[i];
+		f->job->outs[k++] = f->job->outs[i];
 	}
-	f->n_outs = k;
+	f->job->n_outs = k;
 }
 
-/* lines_for fills f->all and f->changed with the output that passes
- * --where. */
-static int
-lines_for(struct flush *f, size_t *n_all, size_t *n_changed)
-{
-	struct emit_line l;
-	size_t i;
-
-	if (f->n_outs > f->cap_lines) {
-		free(f->all);
-		free(f->changed);
-		f->all = malloc(f->n_outs * sizeof(*f->all));
-		f->changed = malloc(f->n_outs * sizeof(*f->changed));
-		f->cap_lines = f->all && f->changed ? f->n_outs : 0;
-		if (f->cap_lines == 0)
-			return ZP_ENOMEM;
-	}
-	*n_all = *n_changed = 0;
-	for (i = 0; i < f->n_outs; i++) {
-		l = line_of(f, &f->outs[i]);
-		if (f->where != NULL &&
-		    !emit_where_keep(f->where, l.json, l.len))
-			continue;
-		f->all[(*n_all)++] = l;
-		if (f->outs[i].changed)
-			f->changed[(*n_changed)++] = l;
-	}
-	return 0;
-}
-
-/* deliver hands the partition to every sink that wants it. */
-static int
-deliver(struct flush *f, enum emit_type ty, const char *day, int changed)
-{
-	struct emit_part p = {.type = ty, .day = day};
-	size_t i;
-	int rc, any = changed;
-
-	for (i = 0; !any && i < f->n_sinks; i++)
-		any = f->ops[i]->missing != NULL &&
-		    f->ops[i]->missing(f->sinks[i], ty, day);
-	if (!any)
-		return 0;
-	if ((rc = lines_for(f, &p.n_all, &p.n_changed)) != 0)
-		return rc;
-	p.all = f->all;
-	p.changed = f->changed;
-	for (i = 0; i < f->n_sinks; i++) {
-		if (!changed &&
-		    (f->ops[i]->missing == NULL ||
-			!f->ops[i]->missing(f->sinks[i], ty, day)))
-			continue;
-		if ((rc = f->ops[i]->put(f->sinks[i], &p)) != 0)
-			return rc;
-		if (f->linkable == NULL && f->ops[i]->file != NULL &&
-		    p.n_all == f->n_outs) /* --where kept every line */
-			f->linkable = f->ops[i]->file(f->sinks[i]);
-	}
-	f->st->written++;
-	return 0;
-}
-
-/* save writes the whole partition into the state, or links the file a
- * sink wrote of the same bytes. */
-static int
-save(struct flush *f, enum emit_type ty, const char *day)
-{
-	struct emit_line l;
-	size_t i, n = 0;
-	int rc = 0;
-
-	for (i = 0; f->linkable != NULL && i < f->n_outs; i++)
-		n += line_of(f, &f->outs[i]).len + 1;
-	if (f->linkable != NULL &&
-	    (rc = emit_state_link_part(f->s, ty, day, f->linkable, n)) != 1)
-		return rc;
-	if (f->fresh) /* the run's lines alone, in key order: the file */
-		return emit_state_save_part(
-		    f->s, ty, day, f->lines.data, f->lines.len);
-	zp_buf_reset(&f->joined);
-	for (i = 0; rc == 0 && i < f->n_outs; i++) {
-		l = line_of(f, &f->outs[i]);
-		if ((rc = zp_buf_append(&f->joined, l.json, l.len)) == 0)
-			rc = zp_buf_putc(&f->joined, '\n');
-	}
-	return rc != 0
-	    ? rc
-	    : emit_state_save_part(f->s, ty, day,
-		  f->joined.data ? f->joined.data : "", f->joined.len);
-}
-
-/* partition merges recs[0..n) (one type and day) with the state, hands
- * the result to the sinks and saves it. */
+/* partition merges recs[0..n) (one type and day) with the state and
+ * hands the result to the writer, to be delivered and saved. */
 static int
 partition(struct flush *f, enum emit_type ty, const char *day,
     struct emit_rec **recs, size_t n)
@@ -615,12 +541,13 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 
 	if ((rc = keyed(f, recs, &n)) != 0)
 		return rc;
-	f->n_outs = 0;
-	f->linkable = NULL;
-	zp_buf_reset(&f->lines);
+	if ((f->job = emit_writer_take(&f->w)) == NULL)
+		return emit_writer_finish(&f->w); /* the writer failed */
+	f->job->type = ty;
+	snprintf(f->job->day, sizeof(f->job->day), "%s", day);
 	if ((rc = load_olds(f, ty, day)) != 0)
 		return rc;
-	f->fresh = f->n_olds == 0;
+	f->job->fresh = f->n_olds == 0;
 	for (i = 0; f->moved != NULL && i < f->n_olds; i++) /* orphans */
 		if (emit_pmap_get(f->moved,
 			emit_intern(f->t, day, strlen(day)),
@@ -651,9 +578,10 @@ partition(struct flush *f, enum emit_type ty, const char *day,
 	}
 	dedupe(f);
 	f->st->partitions++;
-	if ((rc = deliver(f, ty, day, changed)) != 0)
-		return rc;
-	return changed ? save(f, ty, day) : 0;
+	f->job->changed = changed;
+	emit_writer_put(&f->w, f->job);
+	f->job = NULL;
+	return 0;
 }
 
 /* --- orphans --------------------------------------------------------- */
@@ -728,37 +656,6 @@ adopt_all(struct flush *f, const char ***days, size_t *n_days)
 
 /* --- the whole flush ------------------------------------------------- */
 
-/* commit makes what the sinks took durable, then the state's record of
- * it: a partition is saved only once every sink has it. */
-static int
-commit(struct flush *f)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < f->n_sinks; i++)
-		if (f->ops[i]->commit != NULL &&
-		    (rc = f->ops[i]->commit(f->sinks[i])) != 0)
-			return rc;
-	return emit_state_commit(f->s);
-}
-
-/* partition_then_commit runs partition() and commits every
- * EMIT_COMMIT_EVERY partitions; after a failure it commits what the
- * partitions before it delivered. */
-static int
-partition_then_commit(struct flush *f, enum emit_type ty, const char *day,
-    struct emit_rec **recs, size_t n)
-{
-	int rc = partition(f, ty, day, recs, n);
-
-	if (rc != 0) {
-		commit(f);
-		return rc;
-	}
-	return ++f->uncommitted % EMIT_COMMIT_EVERY == 0 ? commit(f) : 0;
-}
-
 /* legacy_users lists the user partitions of days a state kept before
  * users had one partition, to be merged into it and removed. */
 static int
@@ -805,12 +702,12 @@ drop_legacy(struct flush *f)
 	return 0;
 }
 
-/* each_partition runs partition() over the sorted records, plus the
+/* merge_all runs partition() over the sorted records, plus the
  * participation days that orphans left (and users/all when users of
- * days are to be merged), and commits at the end. */
+ * days are to be merged). */
 static int
-each_partition(struct flush *f, struct emit_rec **v, size_t n,
-    const char **days, size_t n_days)
+merge_all(struct flush *f, struct emit_rec **v, size_t n, const char **days,
+    size_t n_days)
 {
 	size_t i = 0, j, k;
 	int rc;
@@ -824,41 +721,53 @@ each_partition(struct flush *f, struct emit_rec **v, size_t n,
 		     k++)
 			if (days[k] != NULL && strcmp(days[k], v[i]->day) == 0)
 				days[k] = NULL; /* done with its records */
-		if ((rc = partition_then_commit(
-			 f, v[i]->type, v[i]->day, v + i, j - i)))
+		if ((rc = partition(f, v[i]->type, v[i]->day, v + i, j - i)))
 			return rc;
 		i = j;
 	}
 	for (k = 0; k < n_days; k++)
 		if (days[k] != NULL &&
-		    (rc = partition_then_commit(
-			 f, EMIT_PARTICIPATION, days[k], NULL, 0)))
+		    (rc = partition(f, EMIT_PARTICIPATION, days[k], NULL, 0)))
 			return rc;
 	if (f->n_legacy > 0 && !f->users_done &&
-	    (rc = partition_then_commit(
-		 f, EMIT_USER, EMIT_USERS_DAY, NULL, 0)))
+	    (rc = partition(f, EMIT_USER, EMIT_USERS_DAY, NULL, 0)))
 		return rc;
-	if ((rc = drop_legacy(f)) != 0) {
-		commit(f);
-		return rc;
+	return 0;
+}
+
+/* each_partition merges every partition while the writer delivers and
+ * saves them, then removes the users of days and commits.  After a
+ * failure, what the partitions before it delivered is committed. */
+static int
+each_partition(struct flush *f, struct emit_rec **v, size_t n,
+    const char **days, size_t n_days)
+{
+	int rc = merge_all(f, v, n, days, n_days), wrc;
+
+	wrc = emit_writer_finish(&f->w);
+	if (rc == 0 && wrc == 0)
+		rc = drop_legacy(f);
+	if (rc != 0 || wrc != 0) {
+		if (wrc == 0) /* else the writer committed already */
+			emit_writer_commit(&f->w);
+		return rc != 0 ? rc : wrc;
 	}
-	return commit(f);
+	return emit_writer_commit(&f->w);
 }
 
 /* flush_release frees what the flush held. */
 static void
 flush_release(struct flush *f)
 {
-	zp_buf_release(&f->file);
-	zp_buf_release(&f->lines);
-	zp_buf_release(&f->joined);
+	emit_writer_finish(&f->w);
+	emit_writer_release(&f->w);
+	zp_buf_release(&f->scratch.file);
+	zp_buf_release(&f->scratch.lines);
+	free(f->scratch.outs);
 	zp_json_parser_release(&f->parser);
 	zp_arena_release(&f->arena);
 	zp_arena_release(&f->keys);
 	free(f->olds);
-	free(f->outs);
-	free(f->all);
-	free(f->changed);
 	emit_pmap_free(&f->old_ids);
 	emit_pmap_free(&f->moved);
 	emit_pmap_free(&f->orphaned);
@@ -894,8 +803,10 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 	f.sinks = sinks;
 	f.ops = ops;
 	f.n_sinks = n_sinks;
-	f.where = where;
 	f.st = st;
+	if ((rc = emit_writer_start(&f.w, sinks, ops, n_sinks, s, where)) != 0)
+		return rc;
+	f.job = &f.scratch; /* until the partitions: adopt's reads */
 	zp_json_parser_init(&f.parser, &f.arena);
 	zp_debug("table: %zu records, %zu strings (%zu slots), %zu bytes "
 		 "in the arena, peak RSS %ld KiB",
@@ -906,8 +817,10 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 	    (rc = live_sorted(t, &v, &n)) == 0) {
 		for (i = 0; i < n; i++)
 			st->records[v[i]->type]++;
+		f.job = NULL;
 		rc = each_partition(&f, v, n, days, n_days);
 	}
+	st->written = f.w.written;
 	free(v);
 	free(days);
 	flush_release(&f);

@@ -46,6 +46,7 @@ struct file_format {
 	int (*header)(struct emit_sink *s, enum emit_type t);
 	int (*record)(
 	    struct emit_sink *s, enum emit_type t, const struct emit_line *l);
+	int lines; /* a file is the lines, each ending in "\n" (jsonl) */
 };
 
 /* One file sink: its folder and the buffers reused from file to file. */
@@ -197,12 +198,10 @@ tmp_begin(struct emit_sink *s)
 	return 0;
 }
 
-/* tmp_flush writes what s->out holds to the temporary file. */
+/* tmp_write writes n bytes at p to the temporary file. */
 static int
-tmp_flush(struct emit_sink *s)
+tmp_write(struct emit_sink *s, const char *p, size_t n)
 {
-	const char *p = s->out.data;
-	size_t n = s->out.len;
 	ssize_t k;
 
 	while (n > 0) {
@@ -219,8 +218,18 @@ tmp_flush(struct emit_sink *s)
 		p += k;
 		n -= (size_t)k;
 	}
-	zp_buf_reset(&s->out);
 	return 0;
+}
+
+/* tmp_flush writes what s->out holds to the temporary file. */
+static int
+tmp_flush(struct emit_sink *s)
+{
+	int rc = tmp_write(s, s->out.data, s->out.len);
+
+	if (rc == 0)
+		zp_buf_reset(&s->out);
+	return rc;
 }
 
 /* tmp_maybe_flush writes s->out once it has grown past FLUSH_AT. */
@@ -609,6 +618,11 @@ files_write(struct emit_sink *s, const struct emit_part *p)
 
 	if ((rc = s->fmt->header(s, p->type)) != 0)
 		return rc;
+	if (p->bytes != NULL && s->fmt->lines) {
+		/* the file's bytes already: written from where they are */
+		zp_buf_reset(&s->out);
+		return tmp_write(s, p->bytes, p->n_bytes);
+	}
 	for (i = 0; i < p->n_all; i++) {
 		if ((rc = s->fmt->record(s, p->type, &p->all[i])) != 0)
 			return rc;
@@ -674,9 +688,9 @@ files_close(struct emit_sink *s)
 }
 
 static const struct file_format jsonl_format = {
-    "jsonl:", ".jsonl", jsonl_header, jsonl_record};
+    "jsonl:", ".jsonl", jsonl_header, jsonl_record, 1};
 static const struct file_format csv_format = {
-    "csv:", ".csv", csv_header, csv_record};
+    "csv:", ".csv", csv_header, csv_record, 0};
 
 /* jsonl_open opens "jsonl:DIR". */
 static int

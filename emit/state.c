@@ -42,21 +42,31 @@ struct emit_state {
 	struct emit_orphan *orphans;
 	size_t n_orphans, cap_orphans;
 	struct zp_buf path;
+	struct zp_buf rpath; /* the partition being read (by the merging
+				thread, while the writer saves others) */
 	struct zp_file_batch batch; /* partitions saved, not committed */
 	int made[EMIT_NTYPES]; /* records/STREAM exists */
 };
 
 /* --- paths ----------------------------------------------------------- */
 
+/* path_in sets b to dir/rel (printf-style). */
+static const char *
+path_in(struct emit_state *s, struct zp_buf *b, const char *fmt, const char *a,
+    const char *c)
+{
+	zp_buf_reset(b);
+	if (zp_buf_printf(b, "%s/", s->dir) != 0 ||
+	    zp_buf_printf(b, fmt, a, c) != 0)
+		return NULL;
+	return b->data;
+}
+
 /* path_of sets s->path to dir/rel (printf-style). */
 static const char *
 path_of(struct emit_state *s, const char *fmt, const char *a, const char *b)
 {
-	zp_buf_reset(&s->path);
-	if (zp_buf_printf(&s->path, "%s/", s->dir) != 0 ||
-	    zp_buf_printf(&s->path, fmt, a, b) != 0)
-		return NULL;
-	return s->path.data;
+	return path_in(s, &s->path, fmt, a, b);
 }
 
 /* make_dir creates path (one level) unless it exists. */
@@ -246,8 +256,8 @@ emit_state_load_part(struct emit_state *s, enum emit_type ty, const char *day,
 
 	if (s->dir == NULL)
 		return 0;
-	if ((p = path_of(s, "records/%s/%s.ndjson", emit_stream_name(ty),
-		 day)) == NULL)
+	if ((p = path_in(s, &s->rpath, "records/%s/%s.ndjson",
+		 emit_stream_name(ty), day)) == NULL)
 		return ZP_ENOMEM;
 	rc = zp_file_read(p, out, STATE_MAX_FILE, &err);
 	if (rc == ZP_ENOTFOUND)
@@ -574,6 +584,7 @@ emit_state_close(struct emit_state **sp)
 	free(s->dir);
 	free(s->orphans);
 	zp_buf_release(&s->path);
+	zp_buf_release(&s->rpath);
 	free(s);
 	*sp = NULL;
 	return rc;

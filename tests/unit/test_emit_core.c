@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -406,4 +407,80 @@ TEST(emit_state_is_locked)
 	CHECK_INT(emit_state_close(&a), 0);
 	emit_table_release(&t);
 	rm_rf(dir);
+}
+
+/* A sink that fails its fail_at-th put (and every later one). */
+static int fail_at;
+
+static int
+failing_put(struct emit_sink *s, const struct emit_part *p)
+{
+	if (s->puts + 1 >= fail_at) {
+		s->puts++;
+		return ZP_EIO;
+	}
+	return cap_put(s, p);
+}
+
+static const struct emit_sink_ops failing_ops = {
+    "failing:", cap_open, NULL, failing_put, cap_close, cap_free, NULL, NULL};
+
+TEST(emit_flush_sink_failure_saves_the_partitions_before)
+{
+	/* Ten meetings on ten days: ten partitions, written in day order
+	 * by the flush's writer thread.  The sink fails the fourth: the
+	 * flush fails with its error, the state keeps the first three, and
+	 * a run again hands a healthy sink exactly the seven others. */
+	static char text[10][640];
+	const char *lines[10];
+	struct emit_table t;
+	struct emit_state *s = NULL;
+	struct emit_sink *sink = NULL;
+	const struct emit_sink_ops *ops = &failing_ops;
+	struct emit_flush_stats st;
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
+	char dir[64], path[160];
+	struct stat sb;
+	size_t i, n = 0;
+	const char *p;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(text[i], sizeof(text[i]),
+		    "{\"v\":1,\"id\":\"m%zu\",\"kind\":\"page\",\"account\":"
+		    "\"acme\",\"method\":\"GET\",\"path\":\"/v2/past_meetings/"
+		    "x\",\"endpoint\":\"/v2/past_meetings/{meetingId}\","
+		    "\"status\":200,\"at\":\"2026-11-20T00:00:00Z\",\"body\":{"
+		    "\"uuid\":\"u%zu==\",\"id\":%zu,\"host_id\":\"H\","
+		    "\"type\":"
+		    "2,\"start_time\":\"2026-11-%02zuT10:00:00Z\",\"end_"
+		    "time\":"
+		    "\"2026-11-%02zuT10:30:00Z\"}}",
+		    i, i, 100 + i, i + 1, i + 1);
+		lines[i] = text[i];
+	}
+	tmpdir(dir, sizeof(dir));
+	fail_at = 4;
+	CHECK_INT(emit_table_init(&t), 0);
+	CHECK_INT(emit_state_open(&s, dir, &t), 0);
+	CHECK_INT(cap_open(&sink, NULL, NULL), 0);
+	feed(&t, lines, 10);
+	CHECK_INT(emit_flush(&t, s, &sink, &ops, 1, NULL, &st), ZP_EIO);
+	CHECK_INT(sink->puts, 4); /* none after the failed one */
+	emit_state_close(&s);
+	cap_free(&sink);
+	emit_table_release(&t);
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path),
+		    "%s/records/meetings/2026-11-%02zu.ndjson", dir, i + 1);
+		CHECK_INT(stat(path, &sb) == 0, i < 3);
+	}
+	run(dir, lines, 10, &all, &changed);
+	for (p = changed.data; p != NULL && (p = strchr(p, '\n')) != NULL; p++)
+		n++;
+	CHECK_INT(n, 7);
+	CHECK(strstr(changed.data, "\"day\":\"2026-11-03\"") == NULL);
+	CHECK(strstr(changed.data, "\"day\":\"2026-11-04\"") != NULL);
+	rm_rf(dir);
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
 }
