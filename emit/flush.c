@@ -21,6 +21,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "splitmix.h"
 
 /* One line of a saved partition. */
 struct old {
@@ -128,68 +129,135 @@ by_out_key(const void *a, const void *b)
 
 /* --- finishing the run's records ------------------------------------- */
 
-/* finish_type finishes every live record of type ty. */
-static int
-finish_type(struct emit_table *t, enum emit_type ty)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < t->n_recs; i++) {
-		struct emit_rec *r = t->recs[i];
-
-		if (r->dead || r->type != ty)
-			continue;
-		if ((rc = emit_rec_finish(t, r)) == ZP_EINVAL)
-			r->dead = 1; /* nothing names it: never written */
-		else if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
 /* finish_all finishes webinars first (their instances take the host),
  * then meetings (participations take the day, kind and host), then the
- * rest. */
+ * rest: the records grouped by type in one pass (finishing makes none),
+ * then finished group by group. */
 static int
 finish_all(struct emit_table *t)
 {
 	static const enum emit_type order[] = {EMIT_WEBINAR, EMIT_MEETING,
 	    EMIT_USER, EMIT_RECORDING, EMIT_CALL, EMIT_PARTICIPATION};
-	size_t i;
-	int rc;
+	size_t at[EMIT_NTYPES + 1] = {0}, i, k;
+	struct emit_rec **v = malloc((t->n_recs + 1) * sizeof(*v)), *r;
+	int rc = 0;
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if ((rc = finish_type(t, order[i])) != 0)
-			return rc;
-	return 0;
+	if (v == NULL)
+		return ZP_ENOMEM;
+	for (i = 0; i < t->n_recs; i++)
+		at[t->recs[i]->type + 1]++;
+	for (k = 1; k <= EMIT_NTYPES; k++)
+		at[k] += at[k - 1];
+	for (i = 0; i < t->n_recs; i++)
+		v[at[t->recs[i]->type]++] = t->recs[i];
+	/* at[ty] is now where type ty + 1 begins */
+	for (k = 0; rc == 0 && k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = order[k] ? at[order[k] - 1] : 0;
+		     rc == 0 && i < at[order[k]]; i++) {
+			if ((r = v[i])->dead)
+				continue;
+			if ((rc = emit_rec_finish(t, r)) == ZP_EINVAL) {
+				r->dead =
+				    1; /* nothing names it: never written */
+				rc = 0;
+			}
+		}
+	free(v);
+	return rc;
 }
 
-/* live_sorted collects the live records sorted by partition.  *out is
- * the caller's to free. */
+/* One partition while the records are sorted: its key, and where its
+ * records go. */
+struct bucket {
+	struct part_key k;
+	size_t count;
+	int used;
+};
+
+/* by_bucket orders buckets by partition. */
+static int
+by_bucket(const void *a, const void *b)
+{
+	return by_part(
+	    &((const struct bucket *)a)->k, &((const struct bucket *)b)->k);
+}
+
+/* bucket_of finds or makes the bucket of k in table m (cap a power of
+ * two, never full); its index. */
+static size_t
+bucket_of(struct bucket *m, size_t cap, const struct part_key *k)
+{
+	size_t i =
+	    (size_t)zp_mix64(k->day8 ^ ((uint64_t)k->rest << 40)) & (cap - 1);
+
+	while (m[i].used && (m[i].k.day8 != k->day8 || m[i].k.rest != k->rest))
+		i = (i + 1) & (cap - 1);
+	if (!m[i].used) {
+		m[i].used = 1;
+		m[i].k = *k;
+		m[i].k.at = 0;
+	}
+	return i;
+}
+
+/* live_sorted collects the live records sorted by partition, each
+ * partition's in the run's order: a bucket sort (a run has hundreds of
+ * partitions, not hundreds of thousands).  *out is the caller's to
+ * free. */
 static int
 live_sorted(struct emit_table *t, struct emit_rec ***out, size_t *n)
 {
 	struct emit_rec **v = malloc((t->n_recs + 1) * sizeof(*v));
-	struct part_key *k = malloc((t->n_recs + 1) * sizeof(*k));
-	size_t i;
+	uint32_t *slot = malloc((t->n_recs + 1) * sizeof(*slot));
+	struct bucket *m = NULL, *sorted = NULL;
+	size_t cap = 1024, i, k, used = 0, *place = NULL;
+	struct part_key key;
+	int rc = ZP_ENOMEM;
 
-	if (v == NULL || k == NULL || t->n_recs > UINT32_MAX) {
-		free(v);
-		free(k);
-		return ZP_ENOMEM;
-	}
-	for (i = 0, *n = 0; i < t->n_recs; i++)
-		if (!t->recs[i]->dead) {
-			part_key_of(&k[*n], t->recs[i], i);
-			(*n)++;
+	if (v == NULL || slot == NULL || t->n_recs > UINT32_MAX)
+		goto out;
+	for (;;) { /* a table with room for every partition */
+		free(m);
+		if ((m = calloc(cap, sizeof(*m))) == NULL)
+			goto out;
+		for (i = 0, used = 0; i < t->n_recs && 2 * used < cap; i++) {
+			if (t->recs[i]->dead)
+				continue;
+			part_key_of(&key, t->recs[i], i);
+			k = bucket_of(m, cap, &key);
+			used += m[k].count++ == 0;
+			slot[i] = (uint32_t)k;
 		}
-	qsort(k, *n, sizeof(*k), by_part);
-	for (i = 0; i < *n; i++)
-		v[i] = k[i].r;
-	free(k);
+		if (i == t->n_recs)
+			break;
+		cap *= 4;
+	}
+	if ((sorted = malloc((used + 1) * sizeof(*sorted))) == NULL ||
+	    (place = malloc(cap * sizeof(*place))) == NULL)
+		goto out;
+	for (i = 0, k = 0; i < cap; i++)
+		if (m[i].used) {
+			m[i].k.at = (uint32_t)i; /* its slot, for the places */
+			sorted[k++] = m[i];
+		}
+	qsort(sorted, used, sizeof(*sorted), by_bucket);
+	for (i = 0, *n = 0; i < used; i++) {
+		place[sorted[i].k.at] = *n;
+		*n += sorted[i].count;
+	}
+	for (i = 0; i < t->n_recs; i++)
+		if (!t->recs[i]->dead)
+			v[place[slot[i]]++] = t->recs[i];
 	*out = v;
-	return 0;
+	v = NULL;
+	rc = 0;
+out:
+	free(v);
+	free(slot);
+	free(m);
+	free(sorted);
+	free(place);
+	return rc;
 }
 
 /* keyed gives the records of one partition their keys (in an arena that

@@ -6,6 +6,9 @@
  * surrogates, nothing past U+10FFFF) and \u escapes with surrogate pairs.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "error.h"
 #include "json.h"
@@ -175,10 +178,34 @@ special8(const unsigned char *p)
 	    HIGHS;
 }
 
+#ifdef __SSE2__
+/* special16 is special8 for p[0..16), one bit per byte: a signed
+ * compare below 0x20 also takes every byte of 0x80 and above. */
+static inline unsigned
+special16(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m =
+	    _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+			     _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+		_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F))));
+
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* skip_plain advances i past bytes that need no attention in a string. */
 static inline size_t
 skip_plain(const unsigned char *s, size_t i, size_t end)
 {
+#ifdef __SSE2__
+	unsigned m16;
+
+	for (; i + 16 <= end; i += 16)
+		if ((m16 = special16(s + i)) != 0)
+			return i + (size_t)__builtin_ctz(m16);
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t m;
 
