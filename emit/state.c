@@ -220,6 +220,62 @@ load_lines(struct emit_state *s, const char *name,
 	return rc;
 }
 
+/* is_temp tells whether name is a temporary file of a replacement
+ * (lib/file.h): a file of ours (*.ndjson, FORMAT), "." and six letters
+ * or digits. */
+static int
+is_temp(const char *name)
+{
+	size_t n = strlen(name), k, e = sizeof(".ndjson") - 1;
+
+	if (n < 8 || name[n - 7] != '.')
+		return 0;
+	for (k = n - 6; k < n; k++)
+		if (!((name[k] >= 'a' && name[k] <= 'z') ||
+			(name[k] >= 'A' && name[k] <= 'Z') ||
+			(name[k] >= '0' && name[k] <= '9')))
+			return 0;
+	n -= 7;
+	return (n == 6 && memcmp(name, "FORMAT", 6) == 0) ||
+	    (n > e && memcmp(name + n - e, ".ndjson", e) == 0);
+}
+
+/* sweep_in removes the temporary files a killed run left in folder rel
+ * of the state (its lock held: no other run is writing them). */
+static void
+sweep_in(struct emit_state *s, const char *rel)
+{
+	struct dirent *e;
+	DIR *d;
+
+	if (path_of(s, "%s%s", rel, "") == NULL ||
+	    (d = opendir(s->path.data)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (is_temp(e->d_name) &&
+		    unlinkat(dirfd(d), e->d_name, 0) == 0)
+			zp_debug(
+			    "state: removed %s/%s, left by a run that was "
+			    "stopped",
+			    s->path.data, e->d_name);
+	closedir(d);
+}
+
+/* sweep removes the temporary files of killed runs from the state. */
+static void
+sweep(struct emit_state *s)
+{
+	char rel[64];
+	int ty;
+
+	sweep_in(s, ".");
+	for (ty = 0; ty < EMIT_NTYPES; ty++) {
+		snprintf(rel, sizeof(rel), "records/%s",
+		    emit_stream_name((enum emit_type)ty));
+		sweep_in(s, rel);
+	}
+}
+
 int
 emit_state_open(struct emit_state **out, const char *dir, struct emit_table *t)
 {
@@ -238,6 +294,7 @@ emit_state_open(struct emit_state **out, const char *dir, struct emit_table *t)
 	if ((rc = make_dir(dir)) != 0 || (rc = take_lock(s)) != 0 ||
 	    (rc = check_format(s)) != 0)
 		return rc;
+	sweep(s);
 	if ((rc = load_lines(s, "meetings.ndjson", index_line)) != 0 ||
 	    (rc = load_lines(s, "orphans.ndjson", orphan_line)) != 0)
 		return rc;
@@ -482,6 +539,66 @@ save_file(struct emit_state *s, const char *name, const struct zp_buf *b)
 	return rc;
 }
 
+/* A line of a buffer, for sorting. */
+struct span {
+	const char *p;
+	size_t n;
+};
+
+/* by_span orders lines bytewise. */
+static int
+by_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+
+	return c != 0 ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* sorted_lines replaces the lines of b (each ending in "\n") by the same
+ * lines in bytewise order, so that a file written from a hash table's
+ * order is the same from run to run.  0 or ZP_ENOMEM. */
+static int
+sorted_lines(struct zp_buf *b)
+{
+	struct zp_buf out = ZP_BUF_INIT;
+	struct span *v = NULL;
+	size_t n = 0, cap = 0, i;
+	const char *p, *nl, *end = b->data + b->len;
+	int rc = 0;
+
+	for (p = b->data; b->len > 0 && p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (n == cap) {
+			struct span *g;
+
+			cap = cap ? cap * 2 : 1024;
+			if ((g = realloc(v, cap * sizeof(*v))) == NULL) {
+				free(v);
+				return ZP_ENOMEM;
+			}
+			v = g;
+		}
+		v[n].p = p;
+		v[n++].n = (size_t)(nl - p);
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_span);
+	if (n > 0 && (rc = zp_buf_reserve(&out, b->len + 1)) == 0)
+		for (i = 0; rc == 0 && i < n; i++)
+			if ((rc = zp_buf_append(&out, v[i].p, v[i].n)) == 0)
+				rc = zp_buf_putc(&out, '\n');
+	free(v);
+	if (rc != 0) {
+		zp_buf_release(&out);
+		return ZP_ENOMEM;
+	}
+	zp_buf_release(b);
+	*b = out;
+	return 0;
+}
+
 /* save_index writes the meeting facts back, the run's with the
  * state's. */
 static int
@@ -496,6 +613,8 @@ save_index(struct emit_state *s)
 	rc = emit_pmap_each(s->t->minfo, index_meeting, &l);
 	if (rc == 0)
 		rc = emit_pmap_each(s->t->winfo, index_webinar, &l);
+	if (rc == 0)
+		rc = sorted_lines(&l.b);
 	if (rc == 0)
 		rc = save_file(s, "meetings.ndjson", &l.b);
 	zp_buf_release(&l.b);

@@ -484,3 +484,54 @@ TEST(emit_flush_sink_failure_saves_the_partitions_before)
 	zp_buf_release(&all);
 	zp_buf_release(&changed);
 }
+
+TEST(emit_state_sweeps_temporary_files)
+{
+	/* A run killed before its renames leaves NAME.XXXXXX beside the
+	 * state's files: the next run that takes the lock removes them, and
+	 * nothing else. */
+	static const char *const temps[] = {
+	    "records/participations/2026-11-10.ndjson.ab12CD",
+	    "records/users/all.ndjson.Q9z8y7", "meetings.ndjson.Zz9999",
+	    "orphans.ndjson.000aaa", "FORMAT.xY12zz"};
+	static const char *const kept[] = {
+	    "records/participations/2026-11-10.ndjson", "notes.txt.abcdef",
+	    "records/participations/2026-11-10.ndjson.bak",
+	    "meetings.ndjson.ab-12C"};
+	struct emit_table t;
+	struct emit_state *s = NULL;
+	char dir[64], path[160];
+	struct stat sb;
+	size_t i;
+
+	tmpdir(dir, sizeof(dir));
+	CHECK_INT(emit_table_init(&t), 0);
+	CHECK_INT(emit_state_open(&s, dir, &t), 0);
+	CHECK_INT(emit_state_close(&s), 0);
+	snprintf(path, sizeof(path), "%s/records", dir);
+	CHECK_INT(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/records/participations", dir);
+	CHECK_INT(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/records/users", dir);
+	CHECK_INT(mkdir(path, 0700), 0);
+	for (i = 0; i < sizeof(temps) / sizeof(temps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, temps[i]);
+		CHECK_INT(zp_file_write_atomic(path, "x\n", 2, 0600, NULL), 0);
+	}
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, kept[i]);
+		CHECK_INT(zp_file_write_atomic(path, "x\n", 2, 0600, NULL), 0);
+	}
+	CHECK_INT(emit_state_open(&s, dir, &t), 0);
+	for (i = 0; i < sizeof(temps) / sizeof(temps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, temps[i]);
+		CHECK_INT(stat(path, &sb), -1);
+	}
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, kept[i]);
+		CHECK_INT(stat(path, &sb), 0);
+	}
+	CHECK_INT(emit_state_close(&s), 0);
+	emit_table_release(&t);
+	rm_rf(dir);
+}
