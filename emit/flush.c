@@ -60,19 +60,17 @@ struct flush {
 
 /* --- ordering -------------------------------------------------------- */
 
-/* A record's place in the order of partitions: type, then day as
- * strcmp orders it (its first ten bytes as big-endian numbers, which a
- * day never exceeds), then the run's order. */
+/* A partition's place in their order: type, then day as strcmp orders
+ * it (its first ten bytes as big-endian numbers, which a day never
+ * exceeds). */
 struct part_key {
 	uint64_t day8; /* bytes 0..7 */
 	uint32_t rest; /* type, bytes 8..9 */
-	uint32_t at; /* index in the run's records */
-	struct emit_rec *r;
 };
 
-/* part_key_of fills k for r, the at-th record. */
+/* part_key_of fills k for r's partition. */
 static void
-part_key_of(struct part_key *k, struct emit_rec *r, size_t at)
+part_key_of(struct part_key *k, const struct emit_rec *r)
 {
 	const unsigned char *d = (const unsigned char *)r->day;
 	size_t i, n = strnlen(r->day, sizeof(r->day));
@@ -82,11 +80,9 @@ part_key_of(struct part_key *k, struct emit_rec *r, size_t at)
 		k->day8 = k->day8 << 8 | (i < n ? d[i] : 0);
 	k->rest = (uint32_t)r->type << 16 | (uint32_t)(n > 8 ? d[8] : 0) << 8 |
 	    (n > 9 ? d[9] : 0);
-	k->at = (uint32_t)at;
-	k->r = r;
 }
 
-/* by_part orders records by partition (struct part_key). */
+/* by_part orders partitions (struct part_key). */
 static int
 by_part(const void *a, const void *b)
 {
@@ -96,9 +92,7 @@ by_part(const void *a, const void *b)
 		return (x->rest >> 16) < (y->rest >> 16) ? -1 : 1;
 	if (x->day8 != y->day8)
 		return x->day8 < y->day8 ? -1 : 1;
-	if (x->rest != y->rest)
-		return x->rest < y->rest ? -1 : 1;
-	return x->at < y->at ? -1 : x->at > y->at;
+	return x->rest < y->rest ? -1 : x->rest > y->rest;
 }
 
 /* by_key orders records of one partition by key. */
@@ -171,6 +165,7 @@ finish_all(struct emit_table *t)
 struct bucket {
 	struct part_key k;
 	size_t count;
+	size_t slot; /* its place in the table */
 	int used;
 };
 
@@ -195,7 +190,7 @@ bucket_of(struct bucket *m, size_t cap, const struct part_key *k)
 	if (!m[i].used) {
 		m[i].used = 1;
 		m[i].k = *k;
-		m[i].k.at = 0;
+		m[i].slot = i;
 	}
 	return i;
 }
@@ -214,7 +209,7 @@ live_sorted(struct emit_table *t, struct emit_rec ***out, size_t *n)
 	struct part_key key;
 	int rc = ZP_ENOMEM;
 
-	if (v == NULL || slot == NULL || t->n_recs > UINT32_MAX)
+	if (v == NULL || slot == NULL)
 		goto out;
 	for (;;) { /* a table with room for every partition */
 		free(m);
@@ -223,7 +218,7 @@ live_sorted(struct emit_table *t, struct emit_rec ***out, size_t *n)
 		for (i = 0, used = 0; i < t->n_recs && 2 * used < cap; i++) {
 			if (t->recs[i]->dead)
 				continue;
-			part_key_of(&key, t->recs[i], i);
+			part_key_of(&key, t->recs[i]);
 			k = bucket_of(m, cap, &key);
 			used += m[k].count++ == 0;
 			slot[i] = (uint32_t)k;
@@ -236,13 +231,11 @@ live_sorted(struct emit_table *t, struct emit_rec ***out, size_t *n)
 	    (place = malloc(cap * sizeof(*place))) == NULL)
 		goto out;
 	for (i = 0, k = 0; i < cap; i++)
-		if (m[i].used) {
-			m[i].k.at = (uint32_t)i; /* its slot, for the places */
+		if (m[i].used)
 			sorted[k++] = m[i];
-		}
 	qsort(sorted, used, sizeof(*sorted), by_bucket);
 	for (i = 0, *n = 0; i < used; i++) {
-		place[sorted[i].k.at] = *n;
+		place[sorted[i].slot] = *n;
 		*n += sorted[i].count;
 	}
 	for (i = 0; i < t->n_recs; i++)

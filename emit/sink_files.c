@@ -511,10 +511,10 @@ files_lock(struct emit_sink *s)
 static int
 is_leftover(const char *name, const char *ext)
 {
-	size_t n = strlen(name), e = strlen(ext);
+	size_t n = zp_file_temp_base(name), e = strlen(ext);
 
-	return name[0] == '.' && n > e + 8 && name[n - 7] == '.' &&
-	    memcmp(name + n - 7 - e, ext, e) == 0;
+	return name[0] == '.' && n > e + 1 &&
+	    memcmp(name + n - e, ext, e) == 0;
 }
 
 /* sweep removes the temporary files a killed run left in DIR/<stream>. */
@@ -656,11 +656,12 @@ files_put(struct emit_sink *s, const struct emit_part *p)
 	return rc;
 }
 
-/* jsonl_file: a jsonl partition file is its lines, nothing else. */
+/* files_file names the temporary file of the last put when the format
+ * makes a file of the lines alone (jsonl). */
 static const char *
-jsonl_file(struct emit_sink *s)
+files_file(struct emit_sink *s)
 {
-	return s->wrote ? s->tmp.data : NULL;
+	return s->wrote && s->fmt->lines ? s->tmp.data : NULL;
 }
 
 /* files_commit syncs the files put since the last commit and renames
@@ -712,6 +713,6 @@ csv_open(
 
 const struct emit_sink_ops emit_sink_jsonl = {"jsonl:", jsonl_open,
     files_missing, files_put, files_close, files_free, files_commit,
-    jsonl_file};
+    files_file};
 const struct emit_sink_ops emit_sink_csv = {"csv:", csv_open, files_missing,
-    files_put, files_close, files_free, files_commit, NULL};
+    files_put, files_close, files_free, files_commit, files_file};

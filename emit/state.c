@@ -226,16 +226,8 @@ load_lines(struct emit_state *s, const char *name,
 static int
 is_temp(const char *name)
 {
-	size_t n = strlen(name), k, e = sizeof(".ndjson") - 1;
+	size_t n = zp_file_temp_base(name), e = sizeof(".ndjson") - 1;
 
-	if (n < 8 || name[n - 7] != '.')
-		return 0;
-	for (k = n - 6; k < n; k++)
-		if (!((name[k] >= 'a' && name[k] <= 'z') ||
-			(name[k] >= 'A' && name[k] <= 'Z') ||
-			(name[k] >= '0' && name[k] <= '9')))
-			return 0;
-	n -= 7;
 	return (n == 6 && memcmp(name, "FORMAT", 6) == 0) ||
 	    (n > e && memcmp(name + n - e, ".ndjson", e) == 0);
 }

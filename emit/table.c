@@ -400,18 +400,9 @@ emit_table_shrink(struct emit_table *t)
 void
 emit_table_release(struct emit_table *t)
 {
-	size_t i;
-
-	for (i = 0; i < EMIT_NTYPES; i++)
-		emit_pmap_free(&t->maps[i]);
-	emit_pmap_free(&t->part_ids);
+	emit_table_shrink(t);
 	emit_pmap_free(&t->minfo);
 	emit_pmap_free(&t->winfo);
-	free(t->strs);
-	free(t->marks.key);
-	free(t->marks.dom);
-	free(t->marks.stamp);
-	free(t->recs);
 	zp_arena_release(&t->arena);
 	zp_buf_release(&t->tmp);
 	zp_buf_release(&t->scratch);

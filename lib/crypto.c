@@ -310,26 +310,6 @@ b64_encode(
 }
 
 /*
- * b64_value returns the 6-bit value of c in the alphabet whose last two
- * characters are c62 and c63, or -1.
- */
-static int
-b64_value(char c, char c62, char c63)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == c62)
-		return 62;
-	if (c == c63)
-		return 63;
-	return -1;
-}
-
-/*
  * b64_unpad finds how many of the n characters at s are data: padding, if
  * any, must make the length a multiple of 4 with one or two '='.  Returns
  * the data length, or -1 for a misplaced '=' or an impossible length.
@@ -363,7 +343,7 @@ b64_decode(struct zp_buf *out, const char *s, size_t n, const char *abc)
 	if (zp_buf_reserve(out, data / 4 * 3 + 2) != 0)
 		return ZP_ENOMEM;
 	for (i = 0; i < data; i++) {
-		c = b64_value(s[i], abc[62], abc[63]);
+		c = zp_base64_value(s[i], abc[62], abc[63]);
 		if (c < 0)
 			goto bad;
 		v = (v << 6 | (unsigned long)c) & 0xffffff;

@@ -69,6 +69,27 @@ int zp_aes256cbc_decrypt(const unsigned char key[32],
 
 /* --- text encodings -------------------------------------------------- */
 
+/*
+ * zp_base64_value returns the 6-bit value of c in the base64 alphabet
+ * whose last two characters are c62 and c63 ('+' '/', or '-' '_' for
+ * URL-safe base64), or -1.  Inline: decoders call it per character.
+ */
+static inline int
+zp_base64_value(char c, char c62, char c63)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == c62)
+		return 62;
+	if (c == c63)
+		return 63;
+	return -1;
+}
+
 /* zp_base64url_encode appends the URL-safe base64 of in, without '='. */
 int zp_base64url_encode(struct zp_buf *out, const void *in, size_t n);
 

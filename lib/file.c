@@ -199,6 +199,21 @@ zp_file_write_atomic(
 	return 0;
 }
 
+size_t
+zp_file_temp_base(const char *name)
+{
+	size_t n = strlen(name), k;
+
+	if (n < 8 || name[n - 7] != '.')
+		return 0;
+	for (k = n - 6; k < n; k++)
+		if (!((name[k] >= 'a' && name[k] <= 'z') ||
+			(name[k] >= 'A' && name[k] <= 'Z') ||
+			(name[k] >= '0' && name[k] <= '9')))
+			return 0;
+	return n - 7;
+}
+
 int
 zp_file_lock(const char *path, int mode, int *fd, int *err)
 {

@@ -40,6 +40,14 @@ int zp_file_write_atomic(
 int zp_file_lock(const char *path, int mode, int *fd, int *err);
 
 /*
+ * zp_file_temp_base tells whether name is that of a temporary file
+ * beside another, as the replacements here and mkstemp(3) make them:
+ * the other's name, "." and six letters or digits (one a killed run may
+ * have left).  The length of the other's name, or 0.
+ */
+size_t zp_file_temp_base(const char *name);
+
+/*
  * A batch of replacements made durable together: many files written one
  * after the other would each pay an fsync; a batch pays one syncfs(2) of
  * the filesystem for all, then renames each temporary file over its

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto.h"
 #include "error.h"
 #include "splitmix.h"
 #include "json.h"
@@ -171,13 +172,7 @@ static const char b64url[] =
 static int
 b64val(char ch)
 {
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	return ch == '-' ? 62 : ch == '_' ? 63 : -1;
+	return zp_base64_value(ch, '-', '_');
 }
 
 /*

@@ -930,3 +930,15 @@ TEST(file_batch_link)
 	CHECK_INT(rmdir(dir), 0); /* no temporary file is left */
 	zp_buf_release(&got);
 }
+
+TEST(file_temp_base)
+{
+	CHECK_INT((int)zp_file_temp_base("meetings.ndjson.aZ09xy"), 15);
+	CHECK_INT((int)zp_file_temp_base(".2026-11-09.jsonl.Q1w2E3"), 17);
+	/* the shape alone: callers check that the base is a file of theirs */
+	CHECK_INT((int)zp_file_temp_base("meetings.ndjson"), 8);
+	CHECK_INT((int)zp_file_temp_base("a.ndjson.ab-12C"), 0);
+	CHECK_INT((int)zp_file_temp_base("x.abcdefg"), 0);
+	CHECK_INT((int)zp_file_temp_base(".abcdef"), 0);
+	CHECK_INT((int)zp_file_temp_base("F.abcdef"), 1);
+}
