@@ -24,7 +24,7 @@
 #define EMIT_MAX_SOURCES 16 /* envelope ids kept per record, newest */
 #define EMIT_MAX_IDS 8 /* identities kept per participation */
 #define EMIT_MAX_WARNINGS 20 /* skipped items logged one by one */
-#define EMIT_COMMIT_EVERY 256 /* partitions made durable at once */
+#define EMIT_COMMIT_EVERY 1024 /* partitions made durable at once */
 #define EMIT_USERS_DAY "all" /* the one partition of users */
 
 /*
@@ -244,6 +244,10 @@ struct emit_table {
 				       participations (build.c) */
 	struct emit_pmap *minfo; /* (account, uuid) -> struct emit_minfo */
 	struct emit_pmap *winfo; /* (account, webinar id) -> emit_minfo */
+	void (*facts_change)(void *arg); /* called (once) before a fact of
+					    minfo or winfo changes while
+					    another thread reads them */
+	void *facts_arg;
 	unsigned long page_no; /* stamps the page's identities */
 	struct emit_marks {
 		const char **key;
@@ -351,6 +355,10 @@ int emit_pmap_each(
 struct emit_minfo *emit_minfo_of(struct emit_table *t, struct emit_pmap **m,
     const char *account, const char *uuid);
 
+/* emit_facts_change is called before a meeting's or webinar's facts are
+ * changed or added: it calls t->facts_change once, if set. */
+void emit_facts_change(struct emit_table *t);
+
 /* --- build.c --------------------------------------------------------- */
 
 /*
@@ -446,7 +454,18 @@ struct emit_orphan *emit_state_orphans(struct emit_state *s, size_t *n);
 int emit_state_add_orphan(struct emit_state *s, const char *account,
     const char *uuid, const char *key, const char *day);
 
-/* emit_state_close saves the index and orphans, unlocks and frees. */
+/* emit_state_index_start begins building the index the close saves, on a
+ * thread, once every meeting and webinar of the run is finished.  A fact
+ * that changes after (emit_facts_change) waits for that thread and has
+ * the index built again at the close. */
+void emit_state_index_start(struct emit_state *s);
+
+/* emit_state_index_stage has the next emit_state_commit rename the index
+ * the thread wrote, when it is still the run's. */
+void emit_state_index_stage(struct emit_state *s);
+
+/* emit_state_close saves the index (unless a commit did) and orphans,
+ * unlocks and frees. */
 int emit_state_close(struct emit_state **s);
 
 /* --- flush.c --------------------------------------------------------- */

@@ -808,6 +808,8 @@ each_partition(struct flush *f, struct emit_rec **v, size_t n,
 	wrc = emit_writer_finish(&f->w);
 	if (rc == 0 && wrc == 0)
 		rc = drop_legacy(f);
+	if (rc == 0 && wrc == 0) /* the writer is done with the batch */
+		emit_state_index_stage(f->s);
 	if (rc != 0 || wrc != 0) {
 		if (wrc == 0) /* else the writer committed already */
 			emit_writer_commit(&f->w);
@@ -873,7 +875,9 @@ emit_flush(struct emit_table *t, struct emit_state *s,
 		 "in the arena, peak RSS %ld KiB",
 	    t->n_recs, t->n_strs, t->cap_strs, t->arena.total, peak_kib());
 	emit_pmap_free(&t->part_ids); /* the build is over */
-	if ((rc = finish_all(t)) == 0 && (rc = legacy_users(&f)) == 0 &&
+	if ((rc = finish_all(t)) == 0) /* the index, while the rest goes on */
+		emit_state_index_start(s);
+	if (rc == 0 && (rc = legacy_users(&f)) == 0 &&
 	    (rc = adopt_all(&f, &days, &n_days)) == 0 &&
 	    (rc = live_sorted(t, &v, &n)) == 0) {
 		for (i = 0; i < n; i++)

@@ -124,6 +124,12 @@ finish_meeting(struct emit_table *t, struct emit_rec *r)
 	if ((mi = emit_minfo_of(t, &t->minfo, r->account, V(r, FM_UUID))) ==
 	    NULL)
 		return ZP_ENOMEM;
+	if (memcmp(mi->day, r->day, sizeof(mi->day)) == 0 &&
+	    mi->kind == V(r, FM_KIND) &&
+	    mi->meeting_id == V(r, FM_MEETING_ID) &&
+	    mi->host_id == V(r, FM_HOST_ID) && mi->host_person == r->person)
+		return 0; /* as they were: the index may be reading them */
+	emit_facts_change(t);
 	memcpy(mi->day, r->day, sizeof(mi->day));
 	mi->kind = V(r, FM_KIND);
 	mi->meeting_id = V(r, FM_MEETING_ID);
@@ -143,7 +149,9 @@ finish_webinar(struct emit_table *t, struct emit_rec *r)
 	w = emit_minfo_of(t, &t->winfo, r->account, V(r, FW_WEBINAR_ID));
 	if (w == NULL)
 		return ZP_ENOMEM;
-	if (V(r, FW_HOST_ID) != NULL) {
+	if (V(r, FW_HOST_ID) != NULL &&
+	    (w->host_id != V(r, FW_HOST_ID) || w->host_person != r->person)) {
+		emit_facts_change(t);
 		w->host_id = V(r, FW_HOST_ID);
 		w->host_person = r->person;
 	}

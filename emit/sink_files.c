@@ -261,6 +261,7 @@ tmp_done(struct emit_sink *s)
 		tmp_abort(s);
 		return rc;
 	}
+	zp_file_start_writeback(s->fd);
 	if (close(s->fd) != 0)
 		e = errno;
 	s->fd = -1;

@@ -18,6 +18,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,22 @@
 #define STATE_FORMAT "zp-emit state 1\n"
 #define STATE_MAX_FILE ((size_t)4 << 30)
 #define INDEX_KEEP_DAYS 400 /* Zoom serves past meetings for a year */
+#define INDEX_PIECE (256 * 1024) /* bytes of the index written at once */
+
+/* The run's meetings.ndjson, built and written to a temporary file on a
+ * thread of its own while the flush goes on (emit_state_index_start),
+ * renamed by the flush's last commit (emit_state_index_stage). */
+struct index {
+	char *path; /* DIR/meetings.ndjson */
+	char *tmp; /* the temporary file written, or NULL */
+	int rc; /* of the build: 0, ZP_ENOMEM or ZP_EIO */
+	int err; /* with ZP_EIO, the errno */
+	int built; /* rc and tmp are the build's */
+	int staged; /* tmp is in the state's batch */
+	int saved; /* a commit renamed it */
+	int running; /* thread is building it */
+	pthread_t thread;
+};
 
 struct emit_state {
 	char *dir; /* NULL: in memory only */
@@ -46,6 +64,7 @@ struct emit_state {
 				thread, while the writer saves others) */
 	struct zp_file_batch batch; /* partitions saved, not committed */
 	int made[EMIT_NTYPES]; /* records/STREAM exists */
+	struct index index;
 };
 
 /* --- paths ----------------------------------------------------------- */
@@ -447,10 +466,13 @@ int
 emit_state_commit(struct emit_state *s)
 {
 	const char *failed = NULL;
-	int err = 0;
+	int err = 0, staged = s->index.staged;
 
-	if (zp_file_batch_commit(&s->batch, &err, &failed) == 0)
+	s->index.staged = 0; /* the batch is done with it either way */
+	if (zp_file_batch_commit(&s->batch, &err, &failed) == 0) {
+		s->index.saved = staged;
 		return 0;
+	}
 	zp_error("%s: %s", failed ? failed : s->dir, strerror(err));
 	return ZP_EIO;
 }
@@ -458,10 +480,18 @@ emit_state_commit(struct emit_state *s)
 /* --- index and orphans ----------------------------------------------- */
 
 /* A file being written line by line. */
-struct lines {
-	struct zp_buf b;
+/* One meeting's (or webinar's) facts, for the index. */
+struct fact {
+	const struct emit_minfo *mi;
+	int webinar;
+};
+
+/* The facts the index keeps, gathered. */
+struct facts {
+	struct fact *v;
+	size_t n, cap;
 	char oldest[11]; /* meetings before this day are dropped */
-	int err;
+	int webinar; /* of the map being gathered */
 };
 
 /* put_kv writes "key": v (JSON text, or null). */
@@ -475,22 +505,19 @@ put_kv(struct zp_jw *w, const char *key, const char *v)
 		zp_jw_null(w);
 }
 
-/* index_write writes one meeting's (or webinar's) facts. */
+/* index_write appends one meeting's (or webinar's) line to b. */
 static int
-index_write(struct lines *l, const struct emit_minfo *mi, int webinar)
+index_write(struct zp_buf *b, const struct fact *f)
 {
+	const struct emit_minfo *mi = f->mi;
 	struct zp_jw w;
 
-	if (!webinar && mi->day[0] != 'u' && strcmp(mi->day, l->oldest) < 0)
-		return 0;
-	if (!webinar && mi->day[0] == '\0')
-		return 0; /* a meeting only its participants named */
-	zp_jw_init(&w, &l->b);
+	zp_jw_init(&w, b);
 	zp_jw_object(&w);
 	zp_jw_key(&w, "account");
 	zp_jw_str(&w, mi->account);
-	put_kv(&w, webinar ? "webinar_id" : "uuid", mi->uuid);
-	if (!webinar) {
+	put_kv(&w, f->webinar ? "webinar_id" : "uuid", mi->uuid);
+	if (!f->webinar) {
 		zp_jw_key(&w, "day");
 		zp_jw_str(&w, mi->day);
 		put_kv(&w, "kind", mi->kind);
@@ -499,21 +526,35 @@ index_write(struct lines *l, const struct emit_minfo *mi, int webinar)
 	put_kv(&w, "host_id", mi->host_id);
 	put_kv(&w, "host_person", mi->host_person);
 	zp_jw_end(&w);
-	if (zp_jw_finish(&w) != 0 || zp_buf_putc(&l->b, '\n') != 0)
-		l->err = ZP_ENOMEM;
-	return l->err;
+	if (zp_jw_finish(&w) != 0 || zp_buf_putc(b, '\n') != 0)
+		return ZP_ENOMEM;
+	return 0;
 }
 
+/* gather adds a meeting's (or webinar's) facts the index keeps. */
 static int
-index_meeting(void *arg, void *v)
+gather(void *arg, void *v)
 {
-	return index_write(arg, v, 0);
-}
+	struct facts *fs = arg;
+	const struct emit_minfo *mi = v;
 
-static int
-index_webinar(void *arg, void *v)
-{
-	return index_write(arg, v, 1);
+	if (!fs->webinar && mi->day[0] != 'u' &&
+	    strcmp(mi->day, fs->oldest) < 0)
+		return 0;
+	if (!fs->webinar && mi->day[0] == '\0')
+		return 0; /* a meeting only its participants named */
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 1024;
+		struct fact *g = realloc(fs->v, cap * sizeof(*g));
+
+		if (g == NULL)
+			return ZP_ENOMEM;
+		fs->v = g;
+		fs->cap = cap;
+	}
+	fs->v[fs->n].mi = mi;
+	fs->v[fs->n++].webinar = fs->webinar;
+	return 0;
 }
 
 /* save_file replaces DIR/name with b. */
@@ -531,85 +572,183 @@ save_file(struct emit_state *s, const char *name, const struct zp_buf *b)
 	return rc;
 }
 
-/* A line of a buffer, for sorting. */
-struct span {
-	const char *p;
-	size_t n;
-};
-
-/* by_span orders lines bytewise. */
+/* by_fact orders the index's lines: by account, meetings before
+ * webinars, then by id (as the lines sort bytewise), so that a file
+ * written from hash tables is the same from run to run. */
 static int
-by_span(const void *a, const void *b)
+by_fact(const void *a, const void *b)
 {
-	const struct span *x = a, *y = b;
-	int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+	const struct fact *x = a, *y = b;
+	int c = strcmp(x->mi->account, y->mi->account);
 
-	return c != 0 ? c : (x->n > y->n) - (x->n < y->n);
+	if (c != 0)
+		return c;
+	if (x->webinar != y->webinar)
+		return x->webinar - y->webinar;
+	return strcmp(x->mi->uuid, y->mi->uuid);
 }
 
-/* sorted_lines replaces the lines of b (each ending in "\n") by the same
- * lines in bytewise order, so that a file written from a hash table's
- * order is the same from run to run.  0 or ZP_ENOMEM. */
+/* index_out writes the index, the run's facts with the state's, sorted,
+ * to the temporary file t, a piece at a time.  0, ZP_ENOMEM or ZP_EIO
+ * (the errno in *err; t removed). */
 static int
-sorted_lines(struct zp_buf *b)
+index_out(struct emit_state *s, struct zp_file_temp *t, int *err)
 {
-	struct zp_buf out = ZP_BUF_INIT;
-	struct span *v = NULL;
-	size_t n = 0, cap = 0, i;
-	const char *p, *nl, *end = b->data + b->len;
-	int rc = 0;
+	struct facts fs = {0};
+	struct zp_buf b = ZP_BUF_INIT;
+	size_t i;
+	int rc;
 
-	for (p = b->data; b->len > 0 && p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (n == cap) {
-			struct span *g;
-
-			cap = cap ? cap * 2 : 1024;
-			if ((g = realloc(v, cap * sizeof(*v))) == NULL) {
-				free(v);
-				return ZP_ENOMEM;
-			}
-			v = g;
+	emit_day_of(time(NULL) - (time_t)INDEX_KEEP_DAYS * 86400, fs.oldest);
+	rc = emit_pmap_each(s->t->minfo, gather, &fs);
+	fs.webinar = 1;
+	if (rc == 0)
+		rc = emit_pmap_each(s->t->winfo, gather, &fs);
+	if (rc == 0 && fs.n > 1)
+		qsort(fs.v, fs.n, sizeof(*fs.v), by_fact);
+	for (i = 0; rc == 0 && i < fs.n; i++)
+		if ((rc = index_write(&b, &fs.v[i])) == 0 &&
+		    (b.len >= INDEX_PIECE || i + 1 == fs.n)) {
+			rc = zp_file_temp_write(t, b.data, b.len, err);
+			zp_buf_reset(&b);
 		}
-		v[n].p = p;
-		v[n++].n = (size_t)(nl - p);
-	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), by_span);
-	if (n > 0 && (rc = zp_buf_reserve(&out, b->len + 1)) == 0)
-		for (i = 0; rc == 0 && i < n; i++)
-			if ((rc = zp_buf_append(&out, v[i].p, v[i].n)) == 0)
-				rc = zp_buf_putc(&out, '\n');
-	free(v);
-	if (rc != 0) {
-		zp_buf_release(&out);
-		return ZP_ENOMEM;
-	}
-	zp_buf_release(b);
-	*b = out;
-	return 0;
+	free(fs.v);
+	zp_buf_release(&b);
+	return rc;
 }
 
-/* save_index writes the meeting facts back, the run's with the
- * state's. */
+/* build_index writes the index into a temporary file beside
+ * DIR/meetings.ndjson (ix->tmp). */
+static void
+build_index(struct emit_state *s)
+{
+	struct index *ix = &s->index;
+	struct zp_file_temp t;
+	int rc;
+
+	if ((rc = zp_file_temp_open(ix->path, 0600, &t, &ix->err)) == 0 &&
+	    (rc = index_out(s, &t, &ix->err)) == 0 &&
+	    (rc = zp_file_temp_close(&t, &ix->err)) == 0)
+		ix->tmp = t.name;
+	else if (rc == ZP_ENOMEM)
+		zp_file_temp_discard(&t);
+	ix->rc = rc;
+	ix->built = 1;
+}
+
+/* index_run is the index's thread; signals go to the others. */
+static void *
+index_run(void *arg)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	build_index(arg);
+	return NULL;
+}
+
+/* index_wait joins the index's thread, if any. */
+static void
+index_wait(struct emit_state *s)
+{
+	if (!s->index.running)
+		return;
+	pthread_join(s->index.thread, NULL);
+	s->index.running = 0;
+}
+
+/* index_drop removes the index's temporary file (one a batch has is not
+ * the index's any more): the next save builds it again. */
+static void
+index_drop(struct index *ix)
+{
+	if (ix->tmp != NULL)
+		unlink(ix->tmp);
+	free(ix->tmp);
+	ix->tmp = NULL;
+	ix->rc = 0;
+	ix->built = ix->staged = 0;
+}
+
+/* index_stale is the table's facts_change while the thread reads the
+ * facts: it waits for it, and the close builds the index again. */
+static void
+index_stale(void *arg)
+{
+	struct emit_state *s = arg;
+
+	index_wait(s);
+	index_drop(&s->index);
+}
+
+void
+emit_state_index_start(struct emit_state *s)
+{
+	struct index *ix;
+
+	if (s == NULL || s->dir == NULL || !s->opened)
+		return;
+	ix = &s->index;
+	if (ix->built || ix->running || ix->saved)
+		return;
+	if (ix->path == NULL &&
+	    (ix->path = strdup(path_of(s, "%s%s", "meetings.ndjson", ""))) ==
+		NULL)
+		return; /* the close builds it */
+	s->t->facts_change = index_stale;
+	s->t->facts_arg = s;
+	ix->running = pthread_create(&ix->thread, NULL, index_run, s) == 0;
+	if (!ix->running)
+		s->t->facts_change = NULL;
+}
+
+void
+emit_state_index_stage(struct emit_state *s)
+{
+	struct index *ix;
+
+	if (s == NULL || s->dir == NULL || !s->opened)
+		return;
+	ix = &s->index;
+	index_wait(s);
+	if (ix->built && ix->rc == 0 && ix->tmp != NULL && !ix->staged &&
+	    zp_file_batch_add(&s->batch, ix->tmp, ix->path) == 0) {
+		ix->staged = 1; /* the batch removes it if not committed */
+		free(ix->tmp);
+		ix->tmp = NULL;
+	}
+}
+
+/* save_index writes the meeting facts back, the run's with the state's,
+ * unless a commit did. */
 static int
 save_index(struct emit_state *s)
 {
-	struct lines l = {.b = ZP_BUF_INIT};
+	struct index *ix = &s->index;
 	int rc;
 
 	if (s->dir == NULL)
 		return 0;
-	emit_day_of(time(NULL) - (time_t)INDEX_KEEP_DAYS * 86400, l.oldest);
-	rc = emit_pmap_each(s->t->minfo, index_meeting, &l);
-	if (rc == 0)
-		rc = emit_pmap_each(s->t->winfo, index_webinar, &l);
-	if (rc == 0)
-		rc = sorted_lines(&l.b);
-	if (rc == 0)
-		rc = save_file(s, "meetings.ndjson", &l.b);
-	zp_buf_release(&l.b);
+	index_wait(s);
+	if (ix->saved)
+		return 0;
+	if (!ix->built || (ix->rc == 0 && ix->tmp == NULL)) {
+		index_drop(ix); /* none yet, or a batch failed with it */
+		if (ix->path == NULL &&
+		    (ix->path = strdup(
+			 path_of(s, "%s%s", "meetings.ndjson", ""))) == NULL)
+			return ZP_ENOMEM;
+		build_index(s);
+	}
+	if ((rc = ix->rc) == 0) {
+		rc = zp_file_temp_commit(ix->tmp, ix->path, &ix->err);
+		free(ix->tmp); /* renamed, or removed */
+		ix->tmp = NULL;
+		ix->saved = rc == 0;
+	}
+	if (rc == ZP_EIO)
+		zp_error("%s: %s", ix->path, strerror(ix->err));
 	return rc;
 }
 
@@ -689,6 +828,11 @@ emit_state_close(struct emit_state **sp)
 		if (rc == 0)
 			rc = save_orphans(s);
 	}
+	index_wait(s);
+	index_drop(&s->index);
+	free(s->index.path);
+	if (s->t != NULL && s->t->facts_change == index_stale)
+		s->t->facts_change = NULL;
 	zp_file_batch_release(&s->batch); /* what no commit made durable */
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);

@@ -58,6 +58,7 @@ intern_grow(struct emit_table *t)
 
 	if (n == NULL)
 		return ZP_ENOMEM;
+	zp_mem_populate(n, cap * sizeof(*n)); /* touched all over */
 	for (i = 0; i < t->cap_strs; i++) {
 		if (t->strs[i].s == NULL)
 			continue;
@@ -258,6 +259,7 @@ pmap_grow(struct emit_pmap **m)
 
 	if (n == NULL)
 		return ZP_ENOMEM;
+	zp_mem_populate(n, sizeof(*n) + cap * sizeof(n->slot[0]));
 	n->cap = cap;
 	for (i = 0; *m != NULL && i < (*m)->cap; i++) {
 		const struct pslot *s = &(*m)->slot[i];
@@ -620,6 +622,16 @@ emit_setv(struct emit_table *t, struct emit_rec *r, int i, const char *x)
 	return 0;
 }
 
+void
+emit_facts_change(struct emit_table *t)
+{
+	void (*fn)(void *) = t->facts_change;
+
+	t->facts_change = NULL;
+	if (fn != NULL)
+		fn(t->facts_arg);
+}
+
 struct emit_minfo *
 emit_minfo_of(struct emit_table *t, struct emit_pmap **m, const char *account,
     const char *uuid)
@@ -633,6 +645,7 @@ emit_minfo_of(struct emit_table *t, struct emit_pmap **m, const char *account,
 	memset(mi, 0, sizeof(*mi));
 	mi->account = account;
 	mi->uuid = uuid;
+	emit_facts_change(t);
 	if (emit_pmap_put(m, account, uuid, mi) != 0)
 		return NULL;
 	return mi;

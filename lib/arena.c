@@ -4,15 +4,25 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
 
 #define ARENA_ALIGN 16
 #define ARENA_MIN_BLOCK (64 * 1024)
+#define ARENA_POPULATE                                                        \
+	(2u << 20) /* a large block is mapped in this much                    \
+		      at a time, ahead of its bump pointer */
 
 /* One malloc'd block; off is the first free byte of mem. */
 struct zp_arena_block {
 	struct zp_arena_block *next;
 	size_t size;
 	size_t off;
+	size_t ready; /* mem[0..ready) is populated, or the block is small */
 	_Alignas(ARENA_ALIGN) unsigned char mem[];
 };
 
@@ -30,6 +40,11 @@ new_block(struct zp_arena *a, size_t size)
 		return NULL;
 	b->size = want;
 	b->off = 0;
+	b->ready = 0;
+	if (want <= ARENA_POPULATE) { /* all of it, now */
+		zp_mem_populate(b->mem, want);
+		b->ready = want;
+	}
 	b->next = a->head;
 	a->head = b;
 	a->total += want;
@@ -62,7 +77,35 @@ zp_arena_alloc(struct zp_arena *a, size_t size)
 	off = b->off;
 	b->off += size;
 	a->used += size;
+	if (b->off > b->ready) {
+		size_t to = b->off - b->ready > ARENA_POPULATE
+		    ? b->off
+		    : b->ready + ARENA_POPULATE;
+
+		to = to < b->size ? to : b->size;
+		zp_mem_populate(b->mem + b->ready, to - b->ready);
+		b->ready = to;
+	}
 	return b->mem + off;
+}
+
+void
+zp_mem_populate(void *p, size_t n)
+{
+	static uintptr_t page;
+	uintptr_t from, to;
+
+	if (n < 64 * 1024)
+		return;
+	if (page == 0) {
+		long k = sysconf(_SC_PAGESIZE);
+
+		page = k > 0 ? (uintptr_t)k : 4096;
+	}
+	from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	to = ((uintptr_t)p + n) & ~(page - 1);
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
 }
 
 /* zp_arena_memdup copies n bytes into the arena and returns the copy. */

@@ -29,6 +29,14 @@ struct zp_arena {
 	}
 
 /*
+ * zp_mem_populate maps in the whole pages of [p, p + n) for writing in one
+ * call (madvise MADV_POPULATE_WRITE), before they are touched: a guest
+ * that pays a trap per page faulted pays one for the range instead.  A
+ * hint: it does nothing below 64 KiB or where the kernel lacks it.
+ */
+void zp_mem_populate(void *p, size_t n);
+
+/*
  * zp_arena_alloc returns size bytes aligned for any scalar type, or NULL.
  * The memory belongs to the arena.
  */

@@ -1,5 +1,5 @@
 /* file.c - whole files: read, replace atomically (file.h). */
-#define _GNU_SOURCE /* syncfs(2) */
+#define _GNU_SOURCE /* syncfs(2), sync_file_range(2) */
 #include "file.h"
 
 #include <errno.h>
@@ -117,19 +117,6 @@ sync_dir(const char *path)
 	free(dir);
 }
 
-/* fill writes data to the temporary fd with mode and syncs it. */
-static int
-fill(int fd, const void *data, size_t n, int mode)
-{
-	int e;
-
-	if (fchmod(fd, (mode_t)mode) != 0)
-		return errno;
-	if ((e = write_all(fd, data, n)) != 0)
-		return e;
-	return fsync(fd) != 0 ? errno : 0;
-}
-
 /* replaceable tells whether path is missing or a regular file: a rename
  * over a device, a FIFO or a folder (a --port-file /dev/null given as
  * root) would replace it, not write to it.  0, or an errno. */
@@ -150,31 +137,28 @@ static int
 write_temp(const char *path, const void *data, size_t n, int mode, int sync,
     char **tmp)
 {
-	int fd, e;
+	struct zp_file_temp t;
+	int e = 0, rc;
 
-	if ((e = replaceable(path)) != 0)
+	if ((rc = zp_file_temp_open(path, mode, &t, &e)) != 0)
+		return rc == ZP_ENOMEM ? ENOMEM : e;
+	if (zp_file_temp_write(&t, data, n, &e) != 0)
 		return e;
-	if ((*tmp = malloc(strlen(path) + sizeof(".XXXXXX"))) == NULL)
-		return ENOMEM;
-	sprintf(*tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(*tmp)) < 0) {
+	if (sync && fsync(t.fd) != 0) {
 		e = errno;
-		free(*tmp);
-		*tmp = NULL;
+		zp_file_temp_discard(&t);
 		return e;
 	}
-	if (sync)
-		e = fill(fd, data, n, mode);
-	else if ((e = fchmod(fd, (mode_t)mode) != 0 ? errno : 0) == 0)
-		e = write_all(fd, data, n);
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e != 0) {
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
-	}
-	return e;
+	if (zp_file_temp_close(&t, &e) != 0)
+		return e;
+	*tmp = t.name;
+	return 0;
+}
+
+void
+zp_file_start_writeback(int fd)
+{
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 /* zp_file_write_atomic replaces path with data. */
@@ -264,6 +248,96 @@ zp_file_batch_add(struct zp_file_batch *b, const char *tmp, const char *path)
 }
 
 int
+zp_file_temp_open(const char *path, int mode, struct zp_file_temp *t, int *err)
+{
+	int e;
+
+	set_err(err, 0, 0);
+	t->fd = -1;
+	t->name = NULL;
+	if ((e = replaceable(path)) != 0)
+		return set_err(err, e, ZP_EIO);
+	if ((t->name = malloc(strlen(path) + sizeof(".XXXXXX"))) == NULL)
+		return ZP_ENOMEM;
+	sprintf(t->name, "%s.XXXXXX", path);
+	if ((t->fd = mkstemp(t->name)) < 0) {
+		e = errno;
+		free(t->name);
+		t->name = NULL;
+		return set_err(err, e, ZP_EIO);
+	}
+	if (fchmod(t->fd, (mode_t)mode) != 0) {
+		e = errno;
+		zp_file_temp_discard(t);
+		return set_err(err, e, ZP_EIO);
+	}
+	return 0;
+}
+
+int
+zp_file_temp_write(
+    struct zp_file_temp *t, const void *data, size_t n, int *err)
+{
+	int e;
+
+	set_err(err, 0, 0);
+	if ((e = write_all(t->fd, data, n)) == 0)
+		return 0;
+	zp_file_temp_discard(t);
+	return set_err(err, e, ZP_EIO);
+}
+
+int
+zp_file_temp_close(struct zp_file_temp *t, int *err)
+{
+	int e = 0;
+
+	set_err(err, 0, 0);
+	zp_file_start_writeback(t->fd);
+	if (close(t->fd) != 0)
+		e = errno;
+	t->fd = -1;
+	if (e == 0)
+		return 0;
+	zp_file_temp_discard(t);
+	return set_err(err, e, ZP_EIO);
+}
+
+int
+zp_file_temp_commit(const char *tmp, const char *path, int *err)
+{
+	int fd, e = 0;
+
+	set_err(err, 0, 0);
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0)
+		e = errno;
+	else if (fsync(fd) != 0)
+		e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		return set_err(err, e, ZP_EIO);
+	}
+	sync_dir(path);
+	return 0;
+}
+
+void
+zp_file_temp_discard(struct zp_file_temp *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	if (t->name != NULL)
+		unlink(t->name);
+	free(t->name);
+	t->name = NULL;
+}
+
+int
 zp_file_batch_write(struct zp_file_batch *b, const char *path,
     const void *data, size_t n, int mode, int *err)
 {
@@ -344,12 +418,14 @@ parent_of(const char *path, char *dir, size_t n)
 }
 
 /* sync_folders runs fn (syncfs or fsync) once on each distinct folder of
- * the batch's paths. */
+ * the batch's paths; with once_per_fs, once on each file system. */
 static void
-sync_folders(const struct zp_file_batch *b, int (*fn)(int))
+sync_folders(const struct zp_file_batch *b, int (*fn)(int), int once_per_fs)
 {
 	char dir[4096], last[4096] = "";
-	size_t i;
+	dev_t done[8];
+	size_t i, k, n_done = 0;
+	struct stat st;
 	int fd;
 
 	for (i = 0; i < b->n; i++) {
@@ -357,11 +433,20 @@ sync_folders(const struct zp_file_batch *b, int (*fn)(int))
 		if (strcmp(dir, last) == 0)
 			continue;
 		snprintf(last, sizeof(last), "%s", dir);
-		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
-		    0) {
-			fn(fd);
-			close(fd);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			continue;
+		if (once_per_fs && fstat(fd, &st) == 0) {
+			for (k = 0; k < n_done && done[k] != st.st_dev; k++)
+				;
+			if (k < n_done) { /* synced already */
+				close(fd);
+				continue;
+			}
+			if (n_done < sizeof(done) / sizeof(done[0]))
+				done[n_done++] = st.st_dev;
 		}
+		fn(fd);
+		close(fd);
 	}
 }
 
@@ -376,7 +461,7 @@ zp_file_batch_commit(struct zp_file_batch *b, int *err, const char **failed)
 		*failed = NULL;
 	if (b->n == 0)
 		return 0;
-	sync_folders(b, syncfs); /* every temporary file's data, at once */
+	sync_folders(b, syncfs, 1); /* every temporary file's data, at once */
 	for (i = 0; e == 0 && i < b->n; i++) {
 		if (b->v[i].tmp != NULL
 			? rename(b->v[i].tmp, b->v[i].path) != 0
@@ -390,7 +475,7 @@ zp_file_batch_commit(struct zp_file_batch *b, int *err, const char **failed)
 		}
 	}
 	if (e == 0)
-		sync_folders(b, fsync);
+		sync_folders(b, fsync, 0);
 	zp_file_batch_abort(b);
 	return e != 0 ? set_err(err, e, ZP_EIO) : 0;
 }

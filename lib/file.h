@@ -48,6 +48,14 @@ int zp_file_lock(const char *path, int mode, int *fd, int *err);
 size_t zp_file_temp_base(const char *name);
 
 /*
+ * zp_file_start_writeback asks the kernel to start writing fd's dirty
+ * pages to disk now, without waiting for them (sync_file_range(2)), so
+ * that a batch's one syncfs at the commit finds most of them written.
+ * A hint: it does nothing where the call is not supported.
+ */
+void zp_file_start_writeback(int fd);
+
+/*
  * A batch of replacements made durable together: many files written one
  * after the other would each pay an fsync; a batch pays one syncfs(2) of
  * the filesystem for all, then renames each temporary file over its
@@ -65,6 +73,35 @@ struct zp_file_batch {
 	{                                                                     \
 		NULL, 0, 0                                                    \
 	}
+
+/*
+ * A temporary file beside a target, written in pieces (a file too large
+ * to build in memory first): zp_file_temp_open makes it, with mode;
+ * zp_file_temp_write appends; zp_file_temp_close closes it, leaving its
+ * name in t->name (the caller's to free, and to unlink or give to
+ * zp_file_batch_add), not yet synced; zp_file_temp_discard removes it.
+ * 0, ZP_ENOMEM, or ZP_EIO with the errno in *err; after a failure the
+ * file is removed and t->name is NULL.
+ */
+struct zp_file_temp {
+	int fd;
+	char *name;
+};
+
+int zp_file_temp_open(
+    const char *path, int mode, struct zp_file_temp *t, int *err);
+int zp_file_temp_write(
+    struct zp_file_temp *t, const void *data, size_t n, int *err);
+int zp_file_temp_close(struct zp_file_temp *t, int *err);
+void zp_file_temp_discard(struct zp_file_temp *t);
+
+/*
+ * zp_file_temp_commit makes the closed temporary file tmp durable and
+ * renames it over path, then syncs the folder: zp_file_write_atomic for
+ * a file written in pieces.  0, or ZP_EIO with the errno in *err (tmp
+ * removed, path untouched).
+ */
+int zp_file_temp_commit(const char *tmp, const char *path, int *err);
 
 /*
  * zp_file_batch_write writes data into a new temporary file beside path

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -281,6 +282,49 @@ TEST(arena_many_allocations)
 	CHECK(last != NULL && last[0] == 199999u);
 	CHECK(a.total >= a.used);
 	CHECK(a.used >= 200000u * 16);
+	zp_arena_release(&a);
+}
+
+TEST(arena_populates_large_blocks)
+{
+	/* Memory populated ahead is resident before it is touched
+	 * (mincore), and reads as zeroes; small ranges are left alone. */
+	size_t n = 4u << 20, page = (size_t)sysconf(_SC_PAGESIZE), i, in = 0;
+	unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		      *vec;
+	struct zp_arena a = ZP_ARENA_INIT;
+	char *big;
+
+	CHECK(p != MAP_FAILED);
+	vec = calloc(n / page, 1);
+	CHECK(vec != NULL);
+	if (p == MAP_FAILED || vec == NULL)
+		return;
+	zp_mem_populate(p + 1, 1000); /* under 64 KiB: nothing */
+	CHECK_INT(mincore(p, n, vec), 0);
+	CHECK_INT(vec[0] & 1, 0);
+	zp_mem_populate(p + 100, n - 200); /* the whole pages inside */
+	CHECK_INT(mincore(p, n, vec), 0);
+	for (i = 1; i + 1 < n / page; i++)
+		in += vec[i] & 1;
+	CHECK_INT((int)in, (int)(n / page - 2));
+	CHECK_INT(p[page], 0);
+	munmap(p, n);
+	free(vec);
+	/* An arena's blocks work as before, whatever was populated. */
+	a.max_block = (size_t)1 << 20;
+	for (i = 0; i < 8; i++) {
+		big = zp_arena_alloc(&a, 300000);
+		CHECK(big != NULL);
+		if (big != NULL)
+			memset(big, 'z', 300000);
+	}
+	big = zp_arena_alloc(&a, 9u << 20); /* larger than any block */
+	CHECK(big != NULL);
+	if (big != NULL)
+		memset(big, 'y', 9u << 20);
+	CHECK(a.total >= 8 * 300000 + (9u << 20));
 	zp_arena_release(&a);
 }
 
@@ -926,6 +970,62 @@ TEST(file_batch_link)
 	CHECK_INT(err, EEXIST);
 	zp_file_batch_release(&batch);
 	unlink(src);
+	unlink(a);
+	CHECK_INT(rmdir(dir), 0); /* no temporary file is left */
+	zp_buf_release(&got);
+}
+
+TEST(file_temp_in_pieces)
+{
+	char dir[] = "/tmp/zp-file-test.XXXXXX", a[64];
+	struct zp_file_temp t;
+	struct zp_buf got = ZP_BUF_INIT;
+	struct stat st;
+	int err = 0, i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(a, sizeof(a), "%s/a", dir);
+	CHECK_INT(zp_file_write_atomic(a, "old", 3, 0600, NULL), 0);
+	/* Pieces go to a file beside a; a is untouched until the commit. */
+	CHECK_INT(zp_file_temp_open(a, 0640, &t, &err), 0);
+	for (i = 0; i < 3; i++)
+		CHECK_INT(zp_file_temp_write(&t, "line\n", 5, &err), 0);
+	CHECK_INT(zp_file_temp_close(&t, &err), 0);
+	CHECK(t.name != NULL &&
+	    zp_file_temp_base(strrchr(t.name, '/') + 1) == 1);
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "old");
+	CHECK_INT(zp_file_temp_commit(t.name, a, &err), 0);
+	CHECK_INT(stat(t.name, &st), -1);
+	free(t.name);
+	zp_buf_reset(&got);
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "line\nline\nline\n");
+	CHECK_INT(stat(a, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0640);
+	/* Discarded: removed, a as it was. */
+	CHECK_INT(zp_file_temp_open(a, 0600, &t, &err), 0);
+	CHECK_INT(zp_file_temp_write(&t, "x", 1, &err), 0);
+	zp_file_temp_discard(&t);
+	CHECK(t.name == NULL && t.fd == -1);
+	/* A commit that cannot rename removes the temporary file. */
+	CHECK_INT(zp_file_temp_open(a, 0600, &t, &err), 0);
+	CHECK_INT(zp_file_temp_close(&t, &err), 0);
+	CHECK_INT(
+	    zp_file_temp_commit(t.name, "/nonexistent-dir/a", &err), ZP_EIO);
+	CHECK_INT(err, ENOENT);
+	CHECK_INT(stat(t.name, &st), -1);
+	free(t.name);
+	/* A device is never replaced; a folder that is not there fails. */
+	CHECK_INT(zp_file_temp_open("/dev/null", 0600, &t, &err), ZP_EIO);
+	CHECK_INT(err, EEXIST);
+	CHECK(t.name == NULL);
+	CHECK_INT(
+	    zp_file_temp_open("/nonexistent-dir/a", 0600, &t, &err), ZP_EIO);
+	CHECK_INT(err, ENOENT);
+	zp_buf_reset(&got);
+	CHECK_INT(zp_file_read(a, &got, 100, NULL), 0);
+	CHECK_STR(got.data, "line\nline\nline\n");
 	unlink(a);
 	CHECK_INT(rmdir(dir), 0); /* no temporary file is left */
 	zp_buf_release(&got);
