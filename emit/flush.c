@@ -579,8 +579,9 @@ dedupe(struct flush *f)
 {
 	size_t i, k = 0;
 
-	if (f->job->fresh)
-		return; /* the run's records alone: sorted, one per key */
+	if (f->job->fresh || f->job->n_outs < 2)
+		return; /* fresh: the run's records alone, sorted, one per
+			   key; or no line to order (outs may be NULL) */
 	qsort(f->job->outs, f->job->n_outs, sizeof(*f->job->outs), by_out_key);
 	for (i = 0; i < f->job->n_outs; i++) {
 		if (k > 0 &&
