@@ -41,7 +41,7 @@
  * thread of its own while the flush goes on (emit_state_index_start),
  * renamed by the flush's last commit (emit_state_index_stage). */
 struct index {
-	char *path; /* DIR/meetings.ndjson */
+	char *path; /* DIR/meetings.ndjson (a path of its own: the thread's) */
 	char *tmp; /* the temporary file written, or NULL */
 	int rc; /* of the build: 0, ZP_ENOMEM or ZP_EIO */
 	int err; /* with ZP_EIO, the errno */
@@ -291,6 +291,7 @@ int
 emit_state_open(struct emit_state **out, const char *dir, struct emit_table *t)
 {
 	struct emit_state *s = calloc(1, sizeof(*s));
+	const char *p;
 	int rc = 0;
 
 	*out = s;
@@ -300,7 +301,9 @@ emit_state_open(struct emit_state **out, const char *dir, struct emit_table *t)
 	s->t = t;
 	if (dir == NULL)
 		return 0;
-	if ((s->dir = strdup(dir)) == NULL)
+	if ((s->dir = strdup(dir)) == NULL ||
+	    (p = path_of(s, "%s%s", "meetings.ndjson", "")) == NULL ||
+	    (s->index.path = strdup(p)) == NULL)
 		return ZP_ENOMEM;
 	if ((rc = make_dir(dir)) != 0 || (rc = take_lock(s)) != 0 ||
 	    (rc = check_format(s)) != 0)
@@ -692,10 +695,6 @@ emit_state_index_start(struct emit_state *s)
 	ix = &s->index;
 	if (ix->built || ix->running || ix->saved)
 		return;
-	if (ix->path == NULL &&
-	    (ix->path = strdup(path_of(s, "%s%s", "meetings.ndjson", ""))) ==
-		NULL)
-		return; /* the close builds it */
 	s->t->facts_change = index_stale;
 	s->t->facts_arg = s;
 	ix->running = pthread_create(&ix->thread, NULL, index_run, s) == 0;
@@ -712,7 +711,7 @@ emit_state_index_stage(struct emit_state *s)
 		return;
 	ix = &s->index;
 	index_wait(s);
-	if (ix->built && ix->rc == 0 && ix->tmp != NULL && !ix->staged &&
+	if (ix->built && ix->rc == 0 && ix->tmp != NULL &&
 	    zp_file_batch_add(&s->batch, ix->tmp, ix->path) == 0) {
 		ix->staged = 1; /* the batch removes it if not committed */
 		free(ix->tmp);
@@ -735,10 +734,6 @@ save_index(struct emit_state *s)
 		return 0;
 	if (!ix->built || (ix->rc == 0 && ix->tmp == NULL)) {
 		index_drop(ix); /* none yet, or a batch failed with it */
-		if (ix->path == NULL &&
-		    (ix->path = strdup(
-			 path_of(s, "%s%s", "meetings.ndjson", ""))) == NULL)
-			return ZP_ENOMEM;
 		build_index(s);
 	}
 	if ((rc = ix->rc) == 0) {

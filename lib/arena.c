@@ -92,16 +92,13 @@ zp_arena_alloc(struct zp_arena *a, size_t size)
 void
 zp_mem_populate(void *p, size_t n)
 {
-	static uintptr_t page;
-	uintptr_t from, to;
+	uintptr_t page, from, to;
+	long k;
 
 	if (n < 64 * 1024)
 		return;
-	if (page == 0) {
-		long k = sysconf(_SC_PAGESIZE);
-
-		page = k > 0 ? (uintptr_t)k : 4096;
-	}
+	k = sysconf(_SC_PAGESIZE);
+	page = k > 0 ? (uintptr_t)k : 4096;
 	from = ((uintptr_t)p + page - 1) & ~(page - 1);
 	to = ((uintptr_t)p + n) & ~(page - 1);
 	if (to > from)
