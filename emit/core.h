@@ -24,7 +24,7 @@
 #define EMIT_MAX_SOURCES 16 /* envelope ids kept per record, newest */
 #define EMIT_MAX_IDS 8 /* identities kept per participation */
 #define EMIT_MAX_WARNINGS 20 /* skipped items logged one by one */
-#define EMIT_COMMIT_EVERY 1024 /* partitions made durable at once */
+#define EMIT_COMMIT_EVERY 256 /* partitions made durable at once */
 #define EMIT_USERS_DAY "all" /* the one partition of users */
 
 /*
