@@ -10,6 +10,11 @@
  * partition left with no records (a stricter --where) has no file: put
  * removes the old one and creates nothing.
  *
+ * A partition whose bytes come whole (jsonl) and are DIRECT_MIN or more
+ * goes to the disk with O_DIRECT, but for its last partial block; once
+ * closed, any file of that size is fdatasynced behind (behind.h), so
+ * the commit's syncfs has little left to wait for.
+ *
  * CSV is RFC 4180: a header row of the type's field names (fields.c),
  * rows ending in CRLF, a cell quoted when it holds a comma, a quote, CR
  * or LF, or begins or ends with a space or tab, quotes doubled inside.
@@ -18,6 +23,7 @@
  * JSON text (a 19-digit id stays exact); true and false stay words;
  * arrays and objects are their compact JSON text.
  */
+#define _GNU_SOURCE /* O_DIRECT */
 #include "emit.h"
 
 #include <errno.h>
@@ -30,6 +36,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "behind.h"
 #include "error.h"
 #include "file.h"
 #include "log.h"
@@ -37,6 +44,9 @@
 #define FILE_MODE 0644
 #define DIR_MODE 0755
 #define FLUSH_AT (1u << 20) /* bytes gathered before a write(2) */
+#define DIRECT_MIN (256u << 10) /* bytes from which O_DIRECT pays */
+#define DIRECT_ALIGN 4096u /* its alignment: any device's block */
+#define DIRECT_CHUNK (1u << 20) /* bytes of one O_DIRECT write */
 #define MAX_DAY 32 /* "YYYY-MM-DD", "undated" and room to spare */
 
 /* What makes jsonl and csv differ: a header, and a record's bytes. */
@@ -64,6 +74,10 @@ struct emit_sink {
 	int lock_fd; /* DIR/.zp-emit.lock, held while the sink is open */
 	int made[EMIT_NTYPES]; /* DIR/<stream> is known to exist */
 	int wrote; /* the last put left its lines in s->tmp */
+	char *bounce; /* DIRECT_CHUNK bytes aligned for O_DIRECT, or NULL */
+	int no_direct; /* O_DIRECT failed once: buffered writes only */
+	size_t size; /* bytes written to the temporary file */
+	struct zp_behind behind; /* large files synced as they are closed */
 };
 
 /* ------------------------------------------------------------------ */
@@ -195,6 +209,7 @@ tmp_begin(struct emit_sink *s)
 		return ZP_EIO;
 	}
 	zp_buf_reset(&s->out);
+	s->size = 0;
 	return 0;
 }
 
@@ -217,8 +232,72 @@ tmp_write(struct emit_sink *s, const char *p, size_t n)
 		}
 		p += k;
 		n -= (size_t)k;
+		s->size += (size_t)k;
 	}
 	return 0;
+}
+
+/* set_direct turns O_DIRECT on or off for s->fd; 0 or -1. */
+static int
+set_direct(struct emit_sink *s, int on)
+{
+	int fl = fcntl(s->fd, F_GETFL);
+
+	if (fl < 0)
+		return -1;
+	fl = on ? fl | O_DIRECT : fl & ~O_DIRECT;
+	return fcntl(s->fd, F_SETFL, fl);
+}
+
+/* tmp_write_big writes n bytes at p to the temporary file: whole blocks
+ * with O_DIRECT, through s->bounce, so that they go to the disk without
+ * being copied into the page cache first (which, on the benchmark
+ * machine, costs twice as much as the write); the last partial block,
+ * or all of it when the file system will not take O_DIRECT or the file
+ * does not end on a block, as tmp_write does. */
+static int
+tmp_write_big(struct emit_sink *s, const char *p, size_t n)
+{
+	size_t chunk;
+	ssize_t k;
+
+	if (n < DIRECT_MIN || s->no_direct || s->size % DIRECT_ALIGN != 0)
+		return tmp_write(s, p, n);
+	if (s->bounce == NULL &&
+	    posix_memalign((void **)&s->bounce, DIRECT_ALIGN, DIRECT_CHUNK) !=
+		0)
+		s->bounce = NULL;
+	if (s->bounce == NULL || set_direct(s, 1) != 0) {
+		s->no_direct = 1;
+		return tmp_write(s, p, n);
+	}
+	while (n >= DIRECT_ALIGN) {
+		chunk = n < DIRECT_CHUNK ? n - n % DIRECT_ALIGN : DIRECT_CHUNK;
+		memcpy(s->bounce, p, chunk);
+		k = write(s->fd, s->bounce, chunk);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EINVAL)
+			s->no_direct = 1; /* not for this file system */
+		if (k <= 0 || (size_t)k % DIRECT_ALIGN != 0) {
+			if (k > 0) {
+				p += k;
+				n -= (size_t)k;
+				s->size += (size_t)k;
+			}
+			break; /* the rest as any other write */
+		}
+		p += k;
+		n -= (size_t)k;
+		s->size += (size_t)k;
+	}
+	if (set_direct(s, 0) != 0) {
+		int e = errno;
+
+		zp_error("cannot write %s: %s", s->tmp.data, strerror(e));
+		return ZP_EIO;
+	}
+	return tmp_write(s, p, n);
 }
 
 /* tmp_flush writes what s->out holds to the temporary file. */
@@ -262,6 +341,8 @@ tmp_done(struct emit_sink *s)
 		return rc;
 	}
 	zp_file_start_writeback(s->fd);
+	if (s->size >= DIRECT_MIN)
+		zp_behind_kick(&s->behind, s->fd);
 	if (close(s->fd) != 0)
 		e = errno;
 	s->fd = -1;
@@ -454,6 +535,7 @@ files_free(struct emit_sink **sp)
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
 	tmp_abort(s);
+	zp_behind_stop(&s->behind);
 	zp_file_batch_release(&s->batch);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
@@ -461,6 +543,7 @@ files_free(struct emit_sink **sp)
 	zp_buf_release(&s->tmp);
 	zp_buf_release(&s->out);
 	zp_buf_release(&s->cell);
+	free(s->bounce);
 	zp_json_parser_release(&s->parser);
 	zp_arena_release(&s->arena);
 	free(s->dir);
@@ -622,7 +705,7 @@ files_write(struct emit_sink *s, const struct emit_part *p)
 	if (p->bytes != NULL && s->fmt->lines) {
 		/* the file's bytes already: written from where they are */
 		zp_buf_reset(&s->out);
-		return tmp_write(s, p->bytes, p->n_bytes);
+		return tmp_write_big(s, p->bytes, p->n_bytes);
 	}
 	for (i = 0; i < p->n_all; i++) {
 		if ((rc = s->fmt->record(s, p->type, &p->all[i])) != 0)
