@@ -236,7 +236,10 @@ struct emit_minfo {
 
 /* The run's table. */
 struct emit_table {
-	struct zp_arena arena; /* strings, slot arrays, sessions */
+	struct zp_arena arena; /* records, slot arrays, sessions, kept text */
+	struct zp_arena str_arena; /* the interned strings alone: packed, so
+				      that a look-up's compare finds its
+				      string in the cache more often */
 	struct emit_intern *strs; /* interned strings */
 	size_t n_strs, cap_strs;
 	struct emit_pmap *maps[EMIT_NTYPES]; /* (account, id) -> record */

@@ -12,12 +12,12 @@
 
 /* --- small helpers --------------------------------------------------- */
 
-/* decoded appends the decoded text of JSON value text v (a string's
- * content, a number's digits) to b. */
+/* decoded appends the decoded text of interned JSON value text v (a
+ * string's content, a number's digits) to b. */
 static int
 decoded(struct zp_buf *b, const char *v)
 {
-	size_t n = strlen(v), at;
+	size_t n = emit_len(v), at;
 
 	if (n < 2 || v[0] != '"')
 		return zp_buf_append(b, v, n);
@@ -29,14 +29,15 @@ decoded(struct zp_buf *b, const char *v)
 	return 0;
 }
 
-/* day_of_time sets day from JSON time text v; 0 when it is no time. */
+/* day_of_time sets day from interned JSON time text v; 0 when it is no
+ * time. */
 static int
 day_of_time(char day[11], const char *v)
 {
 	time_t t;
 
 	if (v == NULL || v[0] != '"' ||
-	    emit_time_parse(v + 1, strlen(v) - 2, &t) != 0)
+	    emit_time_parse(v + 1, emit_len(v) - 2, &t) != 0)
 		return 0;
 	emit_day_of(t, day);
 	return 1;

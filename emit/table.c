@@ -89,7 +89,7 @@ intern_entry(struct emit_table *t, const char *s, size_t n)
 		if (t->strs[i].hash == h && t->strs[i].len == n &&
 		    memcmp(t->strs[i].s, s, n) == 0)
 			return &t->strs[i];
-	if ((copy = zp_arena_alloc(&t->arena, n + 5)) == NULL)
+	if ((copy = zp_arena_alloc(&t->str_arena, n + 5)) == NULL)
 		return NULL;
 	memcpy(copy, &(uint32_t) {(uint32_t)n}, 4); /* for emit_len */
 	copy += 4;
@@ -374,6 +374,8 @@ emit_table_init(struct emit_table *t)
 	slots_init();
 	t->arena.max_block = (size_t)1 << 20; /* little left unused */
 	t->arena.align8 = 1;
+	t->str_arena.max_block = (size_t)1 << 20;
+	t->str_arena.align8 = 1;
 	return intern_grow(t);
 }
 
@@ -406,6 +408,7 @@ emit_table_release(struct emit_table *t)
 	emit_pmap_free(&t->minfo);
 	emit_pmap_free(&t->winfo);
 	zp_arena_release(&t->arena);
+	zp_arena_release(&t->str_arena);
 	zp_buf_release(&t->tmp);
 	zp_buf_release(&t->scratch);
 	memset(t, 0, sizeof(*t));
