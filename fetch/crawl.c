@@ -16,7 +16,9 @@
  *   code 3001, 3161, 12702, 1001
  *                   skip the item (a warning and a count)
  *   code 300 on a page token
- *                   the token expired: restart the listing
+ *                   ask the page before again with its own token, or
+ *                   restart the listing from its first page once the
+ *                   tokens are old enough to have expired
  *   code 4700/4711  a missing scope: the stream fails, others go on
  *   anything else   a per-item error; the task stays open in the journal
  *
@@ -46,9 +48,16 @@
 
 #define PAGE_SIZE 300
 #define MAX_RENEWALS 3 /* token renewals for one request */
-#define MAX_RESTARTS 10 /* restarts of one listing after an expired token */
+#define MAX_RESTARTS 10 /* restarts of a listing that get it no further */
+#define PAGE_TOKEN_TTL 900 /* Zoom: a next_page_token lasts 15 minutes */
 #define MAX_THROTTLED 100 /* QPS 429s one request may meet */
 #define IDLE_MS 200 /* longest wait of one turn */
+
+/* A next_page_token and when it came. */
+struct page_token {
+	char *s;
+	double at;
+};
 
 /* One task: a listing being paged through, or a single GET. */
 struct task {
@@ -56,7 +65,11 @@ struct task {
 	size_t account;
 	char *path; /* below the API base, without next_page_token */
 	char *token; /* the next_page_token to send, or NULL */
+	double token_at; /* when token came */
+	struct page_token *used; /* the tokens that fetched pages 2..pages */
+	size_t n_used, cap_used;
 	long pages; /* pages written */
+	long best; /* the most pages any pass of the listing reached */
 	int attempts; /* failed tries of the current page */
 	int renewals;
 	int restarts;
@@ -171,12 +184,22 @@ pop(struct queue *q)
 	return t;
 }
 
+/* forget_used frees the tokens t has used. */
+static void
+forget_used(struct task *t)
+{
+	while (t->n_used > 0)
+		free(t->used[--t->n_used].s);
+}
+
 /* task_free frees t. */
 static void
 task_free(struct task *t)
 {
 	if (t == NULL)
 		return;
+	forget_used(t);
+	free(t->used);
 	free(t->path);
 	free(t->token);
 	free(t);
@@ -699,27 +722,55 @@ on_unauthorized(struct crawl *c, struct flight *f, long code, double now)
 	push_front(&c->ready[f->cat], t);
 }
 
-/* restart_listing starts t again from its first page (expired token). */
+/*
+ * restart_listing goes on with t after Zoom refused its page token (code
+ * 300).  A token lives 15 minutes (DESIGN.md, Facts): one refused sooner
+ * was not expired, and the token that fetched the page before, seconds
+ * ago, is asked again for that page and a new token (and if it is refused
+ * too, the one before it).  Once the tokens are that old, or there is no
+ * page before, or at the last restart allowed (Zoom may have dropped
+ * every token of the listing), it starts over from its first page.
+ * Starting over at every refusal would let a listing of n pages end only
+ * after n answers in a row without one, which a long listing may never
+ * see.  Only restarts that get the listing no further than before count
+ * towards MAX_RESTARTS (on_page resets them).
+ */
 static void
-restart_listing(struct crawl *c, struct task *t, const char *msg)
+restart_listing(struct crawl *c, struct task *t, const char *msg, double now)
 {
+	struct page_token *back;
+
 	if (++t->restarts > MAX_RESTARTS) {
-		task_error(
-		    c, t, "the page token expired %d times", t->restarts);
+		task_error(c, t,
+		    "the page token expired %d times without the listing "
+		    "getting further than page %ld",
+		    t->restarts, t->best);
 		return;
 	}
-	zp_warn("%s: %s: restarting the listing", describe(c, t), msg);
 	free(t->token);
 	t->token = NULL;
+	back = t->n_used > 0 ? &t->used[t->n_used - 1] : NULL;
+	if (back != NULL && t->restarts < MAX_RESTARTS &&
+	    now - back->at < PAGE_TOKEN_TTL) {
+		t->token = back->s;
+		t->token_at = back->at;
+		t->n_used--;
+		t->pages--;
+		zp_warn("%s: %s: restarting the listing at page %ld",
+		    describe(c, t), msg, t->pages + 1);
+	} else {
+		forget_used(t);
+		t->pages = 0;
+		zp_warn("%s: %s: restarting the listing", describe(c, t), msg);
+	}
 	t->attempts = 0;
-	t->pages = 0;
 	c->stats->listings_restarted++;
 	push_front(&c->ready[cat_of(t)], t);
 }
 
 /* on_client_error handles a 4xx other than 401 and 429. */
 static void
-on_client_error(struct crawl *c, struct flight *f)
+on_client_error(struct crawl *c, struct flight *f, double now)
 {
 	const char *content_type;
 	struct task *t = f->task;
@@ -736,7 +787,7 @@ on_client_error(struct crawl *c, struct flight *f)
 		task_done(c, t);
 	} else if (code == 300 && t->token != NULL &&
 	    strstr(msg, "next page token") != NULL) {
-		restart_listing(c, t, msg);
+		restart_listing(c, t, msg, now);
 	} else if (code == -2) {
 		content_type = zp_http_header(&f->rs, "Content-Type");
 		task_error(c, t, "HTTP %d with a body that is not JSON (%s)",
@@ -815,9 +866,33 @@ next_token(const struct zp_json *root, long *expect)
 	return tok;
 }
 
+/* keep_used remembers the token that fetched t's last page, if any. */
+static int
+keep_used(struct task *t)
+{
+	struct page_token *v;
+	size_t cap;
+
+	if (t->token == NULL)
+		return 0;
+	if (t->n_used == t->cap_used) {
+		cap = t->cap_used > 0 ? t->cap_used * 2 : 8;
+		v = realloc(t->used, cap * sizeof(*v));
+		if (v == NULL)
+			return ZP_ENOMEM;
+		t->used = v;
+		t->cap_used = cap;
+	}
+	t->used[t->n_used].s = t->token;
+	t->used[t->n_used].at = t->token_at;
+	t->n_used++;
+	t->token = NULL;
+	return 0;
+}
+
 /* follow decides whether t goes on to another page. */
 static void
-follow(struct crawl *c, struct task *t, const struct zp_json *root)
+follow(struct crawl *c, struct task *t, const struct zp_json *root, double now)
 {
 	const struct zp_json *tok;
 	long expect;
@@ -844,14 +919,15 @@ follow(struct crawl *c, struct task *t, const struct zp_json *root)
 		task_done(c, t);
 		return;
 	}
-	if ((next = malloc(tok->n + 1)) == NULL) {
+	if ((next = malloc(tok->n + 1)) == NULL || keep_used(t) != 0) {
+		free(next);
 		task_error(c, t, "out of memory");
 		return;
 	}
 	memcpy(next, tok->u.s, tok->n);
 	next[tok->n] = '\0';
-	free(t->token);
 	t->token = next;
+	t->token_at = now;
 	t->attempts = t->renewals = t->throttled = 0;
 	push_front(&c->ready[cat_of(t)], t);
 }
@@ -877,7 +953,10 @@ on_page(struct crawl *c, struct flight *f, double now)
 		push_front(&c->ready[cat_of(t)], t);
 		return;
 	}
-	t->pages++;
+	if (++t->pages > t->best) {
+		t->best = t->pages;
+		t->restarts = 0;
+	}
 	c->adding_account = t->account;
 	c->journal_adds = 1;
 	rc = fetch_plan_children(c->plan, t->kind, root, add_task, c);
@@ -887,7 +966,7 @@ on_page(struct crawl *c, struct flight *f, double now)
 		push_front(&c->ready[cat_of(t)], t);
 		return;
 	}
-	follow(c, t, root);
+	follow(c, t, root, now);
 }
 
 /* learn applies the rate-limit headers of an answer. */
@@ -930,7 +1009,7 @@ answered(struct crawl *c, struct flight *f, int rc, double now)
 	else if (status >= 500 || status == 408)
 		backoff(c, f->task, now, "server error", status);
 	else
-		on_client_error(c, f);
+		on_client_error(c, f, now);
 }
 
 /* --- the loop -------------------------------------------------------- */
