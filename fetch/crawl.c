@@ -266,7 +266,11 @@ seen_before(struct crawl *c, const char *account, const char *path)
 }
 
 /* add_task is the plan's callback: a task for the account being added,
- * unless this run has it already. */
+ * unless this run has it already.  A task of a stream that failed this
+ * run is journaled all the same and left open, so that the next run,
+ * resuming the journal, has it: a users page that comes in after the
+ * stream failed would otherwise take its users' tasks of that stream
+ * out of every later run. */
 static int
 add_task(void *arg, enum fetch_kind kind, const char *path)
 {
@@ -274,13 +278,13 @@ add_task(void *arg, enum fetch_kind kind, const char *path)
 	const char *name = c->accts->v[c->adding_account].name;
 	int rc;
 
-	if ((c->stats->failed_streams >> fetch_kind_info(kind)->stream) & 1)
-		return 0;
 	if ((rc = seen_before(c, name, path)) != 0)
 		return rc < 0 ? rc : 0;
 	if (c->st != NULL && c->journal_adds &&
 	    (rc = fetch_state_add(c->st, name, kind, path)) != 0)
 		return rc;
+	if ((c->stats->failed_streams >> fetch_kind_info(kind)->stream) & 1)
+		return 0;
 	return new_task(c, c->adding_account, kind, path);
 }
 
