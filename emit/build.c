@@ -1,5 +1,5 @@
 /*
- * build.c - records from page envelopes (core.h).
+ * build.c - records from page and event envelopes (core.h).
  *
  * Which endpoint gives what, from zoom-openapi's Meeting and Phone APIs:
  *
@@ -17,6 +17,10 @@
  *   /past_webinars/{webinarId}/instances   meetings of kind webinar
  *   /users/{userId}/recordings          recordings (one per instance)
  *   /phone/call_history                 calls
+ *
+ * Webhook events (emit_build_event): meeting.ended and webinar.ended
+ * give the instance's meeting (its duration left to the pages: the
+ * event's is the one scheduled), recording.completed its recording.
  *
  * A participant page names its meeting only in the path, so the UUID is
  * taken from there (decoded once, or twice when Zoom's double encoding
@@ -45,8 +49,9 @@ struct page {
 	const char *path_id; /* the {meetingId} or {webinarId} of the path:
 				JSON text, interned, or NULL */
 	const char *where; /* "stdin:12": where the envelope came from */
-	const char *endpoint; /* below the API base */
+	const char *endpoint; /* below the API base, or the event's name */
 	size_t item; /* the item being built, from 1 */
+	int event; /* a webhook event, not a page */
 };
 
 #define MAX_WARNINGS EMIT_MAX_WARNINGS
@@ -59,8 +64,8 @@ skip(struct page *pg, const char *why)
 	if (pg->t->skipped++ >= MAX_WARNINGS)
 		return 0;
 	if (pg->item == 0)
-		zp_warn(
-		    "%s: %s page skipped: %s", pg->where, pg->endpoint, why);
+		zp_warn("%s: %s %s skipped: %s", pg->where, pg->endpoint,
+		    pg->event ? "event" : "page", why);
 	else
 		zp_warn("%s: %s item %zu skipped: %s", pg->where, pg->endpoint,
 		    pg->item, why);
@@ -335,8 +340,9 @@ one_meeting(struct page *pg, const struct zp_json *m, int webinar)
 		r->person = host_person(pg, m, host);
 	put_kept(pg, r, FM_START_TIME, m, "start_time");
 	put_kept(pg, r, FM_END_TIME, m, "end_time");
+	/* an event's duration is the one scheduled, not the one held */
 	put(pg, r, FM_DURATION,
-	    zp_json_get(m, "duration") != NULL &&
+	    !pg->event && zp_json_get(m, "duration") != NULL &&
 		    zp_json_get(m, "duration")->type == ZP_JSON_NUMBER
 		? val(pg, m, "duration")
 		: NULL);
@@ -752,6 +758,16 @@ static const struct {
     {"/phone/call_history", "call_logs", W_CALLS},
 };
 
+/* The webhook events that give records, and what their object is. */
+static const struct {
+	const char *name;
+	enum what what;
+} events[] = {
+    {"meeting.ended", W_MEETING},
+    {"webinar.ended", W_WEBINAR_INSTANCES},
+    {"recording.completed", W_RECORDINGS},
+};
+
 /* below_base skips the API base ("/v2") of an endpoint template. */
 static const char *
 below_base(const char *endpoint)
@@ -834,6 +850,24 @@ one_item(struct page *pg, enum what w, const struct zp_json *it)
 	return 0;
 }
 
+/* begin sets the account and source of pg and marks its identities. */
+static int
+begin(struct page *pg, const struct zp_json *ids)
+{
+	const struct zp_envelope *e = pg->e;
+	struct emit_table *t = pg->t;
+
+	pg->account = emit_intern(t, e->account ? e->account : "",
+	    e->account ? strlen(e->account) : 0);
+	/* an envelope id is its page's alone: copied, not interned */
+	pg->src = e->id != NULL
+	    ? zp_arena_memdup(&t->arena, e->id, strlen(e->id) + 1)
+	    : NULL;
+	if (pg->account == NULL)
+		return ZP_ENOMEM;
+	return mark_identities(pg, ids);
+}
+
 int
 emit_build(struct emit_table *t, const struct zp_envelope *e,
     const struct zp_json *body, const struct zp_json *ids, const char *where)
@@ -861,15 +895,7 @@ emit_build(struct emit_table *t, const struct zp_envelope *e,
 	if (body->type != ZP_JSON_OBJECT)
 		return skip(&pg, "the body is not an object");
 	t->pages++;
-	pg.account = emit_intern(t, e->account ? e->account : "",
-	    e->account ? strlen(e->account) : 0);
-	/* an envelope id is its page's alone: copied, not interned */
-	pg.src = e->id != NULL
-	    ? zp_arena_memdup(&t->arena, e->id, strlen(e->id) + 1)
-	    : NULL;
-	if (pg.account == NULL)
-		return ZP_ENOMEM;
-	if ((rc = mark_identities(&pg, ids)) != 0)
+	if ((rc = begin(&pg, ids)) != 0)
 		return rc;
 	pg.path_id = path_param(&pg);
 	if (endpoints[k].array == NULL) {
@@ -889,4 +915,36 @@ emit_build(struct emit_table *t, const struct zp_envelope *e,
 		rc = one_item(&pg, endpoints[k].what, &arr->u.items[i]);
 	}
 	return rc;
+}
+
+int
+emit_build_event(struct emit_table *t, const struct zp_envelope *e,
+    const struct zp_json *body, const struct zp_json *ids, const char *where)
+{
+	struct page pg = {.t = t, .e = e, .where = where, .event = 1};
+	const struct zp_json *name, *payload, *obj;
+	size_t k;
+	int rc;
+
+	name = body != NULL ? zp_json_get(body, "event") : NULL;
+	for (k = 0; name != NULL && name->type == ZP_JSON_STRING &&
+	     k < sizeof(events) / sizeof(events[0]);
+	     k++)
+		if (strlen(events[k].name) == name->n &&
+		    memcmp(events[k].name, name->u.s, name->n) == 0)
+			break;
+	if (name == NULL || name->type != ZP_JSON_STRING ||
+	    k == sizeof(events) / sizeof(events[0])) {
+		t->events_ignored++;
+		return 0;
+	}
+	pg.endpoint = events[k].name;
+	payload = zp_json_get(body, "payload");
+	obj = payload != NULL ? zp_json_get(payload, "object") : NULL;
+	if (obj == NULL || obj->type != ZP_JSON_OBJECT)
+		return skip(&pg, "\"payload\".\"object\" is not an object");
+	t->events++;
+	if ((rc = begin(&pg, ids)) != 0)
+		return rc;
+	return one_item(&pg, events[k].what, obj);
 }

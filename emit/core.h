@@ -263,6 +263,8 @@ struct emit_table {
 	unsigned long counts[EMIT_NTYPES]; /* records built, per type */
 	unsigned long pages, skipped;
 	unsigned long ignored; /* pages of other endpoints or statuses */
+	unsigned long events; /* webhook events that built records */
+	unsigned long events_ignored; /* events of other kinds */
 	struct zp_buf tmp, scratch;
 };
 
@@ -372,6 +374,16 @@ void emit_facts_change(struct emit_table *t);
  * counted in t->skipped and, the first times, logged.  0, or ZP_ENOMEM.
  */
 int emit_build(struct emit_table *t, const struct zp_envelope *e,
+    const struct zp_json *body, const struct zp_json *ids, const char *where);
+
+/*
+ * emit_build_event adds the records of one webhook event envelope (body:
+ * Zoom's {"event", "payload": {"object"}}) as emit_build does for a
+ * page: meeting.ended and webinar.ended give the instance's meeting,
+ * recording.completed its recording.  Other events are counted in
+ * t->events_ignored.  0, or ZP_ENOMEM.
+ */
+int emit_build_event(struct emit_table *t, const struct zp_envelope *e,
     const struct zp_json *body, const struct zp_json *ids, const char *where);
 
 /* --- record.c -------------------------------------------------------- */

@@ -51,7 +51,7 @@ struct run {
 	struct zp_stage st;
 	struct zp_json_parser parser;
 	char *state_dir;
-	unsigned long events, bad_bodies;
+	unsigned long bad_bodies;
 };
 
 /* --- setting up ------------------------------------------------------ */
@@ -175,6 +175,23 @@ one_page(struct run *r)
 	return emit_build(&r->t, e, body, ids, zp_in_where(r->st.in));
 }
 
+/* one_event builds the records of the current event envelope. */
+static int
+one_event(struct run *r)
+{
+	struct zp_envelope *e = &r->st.env;
+	struct zp_json *body = NULL, *ids;
+
+	r->parser.arena = &e->arena;
+	if (zp_env_body_dom(e, &r->parser, &body) != 0) {
+		bad_json(r, e->body.p, &r->parser.err);
+		return 0;
+	}
+	if (identities(r, &ids) != 0)
+		return 0;
+	return emit_build_event(&r->t, e, body, ids, zp_in_where(r->st.in));
+}
+
 /* read_all reads the stream to its end; returns the last rc. */
 static int
 read_all(struct run *r)
@@ -185,12 +202,13 @@ read_all(struct run *r)
 		if (zp_env_is(&r->st.env, "page")) {
 			if ((rc = one_page(r)) != 0)
 				return rc;
+		} else if (zp_env_is(&r->st.env, "event")) {
+			if ((rc = one_event(r)) != 0)
+				return rc;
 		} else if (r->st.env.body.p != NULL &&
 		    zp_json_validate(r->st.env.body.p, r->st.env.body.n,
 			&r->st.env.err) != 0) {
 			bad_json(r, r->st.env.body.p, &r->st.env.err);
-		} else if (zp_env_is(&r->st.env, "event")) {
-			r->events++;
 		}
 	}
 	return rc;
@@ -213,11 +231,15 @@ report(const struct run *r, const struct emit_flush_stats *st)
 		    "%s%s %lu (%lu new or changed)", i ? ", " : "",
 		    emit_stream_name(i), st->records[i], st->changed[i]);
 	}
-	zp_info("%lu pages, %lu records: %s", r->t.pages, total, line);
+	if (r->t.events > 0)
+		zp_info("%lu pages and %lu events, %lu records: %s",
+		    r->t.pages, r->t.events, total, line);
+	else
+		zp_info("%lu pages, %lu records: %s", r->t.pages, total, line);
 	zp_info("%lu partitions, %lu delivered; %lu items skipped; ignored: "
 		"%lu pages of other endpoints or statuses, %lu events",
 	    st->partitions, st->written, r->t.skipped, r->t.ignored,
-	    r->events);
+	    r->t.events_ignored);
 	if (r->o->stats) {
 		fprintf(stderr,
 		    "{\"pages\":%lu,\"records\":%lu,\"changed\":%lu",

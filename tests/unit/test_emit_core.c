@@ -153,7 +153,10 @@ feed(struct emit_table *t, const char *const *lines, size_t n)
 				CHECK_INT(zp_json_parse(&p, e.extra[k].value.p,
 					      e.extra[k].value.n, &ids),
 				    0);
-		CHECK_INT(emit_build(t, &e, body, ids, "test"), 0);
+		CHECK_INT(zp_env_is(&e, "event")
+			? emit_build_event(t, &e, body, ids, "test")
+			: emit_build(t, &e, body, ids, "test"),
+		    0);
 	}
 	zp_env_release(&e);
 	zp_json_parser_release(&p);
@@ -640,4 +643,142 @@ TEST(emit_state_sweeps_temporary_files)
 	CHECK_INT(emit_state_close(&s), 0);
 	emit_table_release(&t);
 	rm_rf(dir);
+}
+
+#define EVENT(id, body)                                                       \
+	"{\"v\":1,\"id\":\"" id "\",\"kind\":\"event\",\"account\":\"acme\"," \
+	"\"at\":\"2026-11-10T00:41:00Z\",\"body\":" body "}"
+#define ENDED                                                                 \
+	EVENT("e1",                                                           \
+	    "{\"event\":\"meeting.ended\",\"event_ts\":1,"                    \
+	    "\"payload\":{\"account_id\":\"Z\",\"object\":{"                  \
+	    "\"uuid\":\"/v==\",\"id\":\"42\",\"host_id\":\"H\","              \
+	    "\"type\":8,\"start_time\":\"2026-11-09T23:55:00Z\","             \
+	    "\"end_time\":\"2026-11-10T00:40:00Z\",\"duration\":60,"          \
+	    "\"timezone\":\"UTC\"}}}")
+#define MEETING_HELD                                                          \
+	"{\"v\":1,\"id\":\"m1\",\"kind\":\"page\",\"account\":\"acme\","      \
+	"\"method\":\"GET\",\"path\":\"/v2/past_meetings/x\",\"endpoint\":"   \
+	"\"/v2/past_meetings/{meetingId}\",\"status\":200,\"at\":"            \
+	"\"2026-11-11T00:00:00Z\",\"body\":{\"uuid\":\"/v==\",\"id\":42,"     \
+	"\"host_id\":\"H\",\"type\":8,\"start_time\":"                        \
+	"\"2026-11-09T23:55:00Z\",\"end_time\":\"2026-11-10T00:40:00Z\","     \
+	"\"duration\":45,\"participants_count\":3}}"
+
+TEST(emit_event_meeting_ended_is_the_instance_a_page_completes)
+{
+	/* meeting.ended gives the instance's meeting at once; the page of
+	 * the next day's crawl completes the same record (one key), with
+	 * the duration held: the event's 60 is the one scheduled.  In
+	 * either order, and across runs. */
+	static const char *const both[] = {ENDED, MEETING_HELD};
+	static const char *const back[] = {MEETING_HELD, ENDED};
+	static const char *const ev[] = {ENDED};
+	static const char *const page[] = {MEETING_HELD};
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
+	const char *key = "\"key\":\"acme//v==\"";
+	char dir[64], v[256];
+	int i;
+
+	run(NULL, ev, 1, &all, &changed);
+	CHECK_STR(field(all.data, key, "start_time", v, sizeof(v)),
+	    "\"2026-11-09T23:55:00Z\"");
+	CHECK_STR(field(all.data, key, "end_time", v, sizeof(v)),
+	    "\"2026-11-10T00:40:00Z\"");
+	CHECK_STR(field(all.data, key, "meeting_id", v, sizeof(v)), "42");
+	CHECK_STR(field(all.data, key, "kind", v, sizeof(v)), "\"recurring\"");
+	CHECK_STR(field(all.data, key, "duration", v, sizeof(v)), "null");
+	CHECK_STR(field(all.data, key, "sources", v, sizeof(v)), "[\"e1\"]");
+	for (i = 0; i < 2; i++) {
+		run(NULL, i ? back : both, 2, &all, &changed);
+		CHECK(strstr(strstr(all.data, key) + 1, key) == NULL);
+		CHECK_STR(
+		    field(all.data, key, "duration", v, sizeof(v)), "45");
+		CHECK_STR(
+		    field(all.data, key, "participants_count", v, sizeof(v)),
+		    "3");
+		CHECK_STR(field(all.data, key, "sources", v, sizeof(v)),
+		    i ? "[\"m1\",\"e1\"]" : "[\"e1\",\"m1\"]");
+	}
+	tmpdir(dir, sizeof(dir));
+	run(dir, ev, 1, &all, &changed);
+	run(dir, page, 1, &all, &changed);
+	CHECK_STR(field(all.data, key, "duration", v, sizeof(v)), "45");
+	CHECK_STR(
+	    field(all.data, key, "sources", v, sizeof(v)), "[\"e1\",\"m1\"]");
+	run(dir, ev, 1, &all, &changed);
+	CHECK_INT(changed.len, 0); /* the event again changes nothing */
+	rm_rf(dir);
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
+}
+
+TEST(emit_event_webinar_and_recording)
+{
+	static const char *const lines[] = {
+	    EVENT("w1",
+		"{\"event\":\"webinar.ended\",\"payload\":{"
+		"\"object\":{\"uuid\":\"W1==\",\"id\":\"77\","
+		"\"host_id\":\"H\",\"type\":5,\"start_time\":"
+		"\"2026-11-09T10:00:00Z\",\"end_time\":"
+		"\"2026-11-09T11:00:00Z\",\"duration\":60}}}"),
+	    EVENT("r1",
+		"{\"event\":\"recording.completed\",\"payload\":{"
+		"\"object\":{\"uuid\":\"/v==\",\"id\":42,"
+		"\"host_id\":\"H\",\"start_time\":"
+		"\"2026-11-09T23:55:00Z\",\"duration\":40,"
+		"\"total_size\":1000,\"recording_count\":2}}}")};
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
+	char v[256];
+
+	run(NULL, lines, 2, &all, &changed);
+	CHECK_STR(
+	    field(all.data, "\"key\":\"acme/W1==\"", "kind", v, sizeof(v)),
+	    "\"webinar\"");
+	CHECK(strstr(all.data, "\"type\":\"recording\"") != NULL);
+	CHECK_STR(field(strstr(all.data, "\"type\":\"recording\""),
+		      "\"type\":\"recording\"", "total_size", v, sizeof(v)),
+	    "1000");
+	CHECK_STR(field(strstr(all.data, "\"type\":\"recording\""),
+		      "\"type\":\"recording\"", "sources", v, sizeof(v)),
+	    "[\"r1\"]");
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
+}
+
+TEST(emit_event_other_kinds_counted_bad_ones_skipped)
+{
+	/* Events that give no record are counted, never a record; an
+	 * event whose object is missing is skipped with a warning; the
+	 * page after them still gives its meeting. */
+	static const char *const lines[] = {
+	    EVENT("j1",
+		"{\"event\":\"meeting.participant_joined\","
+		"\"payload\":{\"object\":{\"uuid\":\"/v==\"}}}"),
+	    EVENT("x1", "{\"event\":42}"), EVENT("x2", "[1,2]"),
+	    EVENT("b1", "{\"event\":\"meeting.ended\",\"payload\":{}}"),
+	    EVENT("b2",
+		"{\"event\":\"meeting.ended\",\"payload\":{"
+		"\"object\":{\"id\":\"42\"}}}"),
+	    MEETING_HELD};
+	struct emit_table t;
+	struct emit_state *s = NULL;
+	struct emit_sink *sink = NULL;
+	const struct emit_sink_ops *ops = &cap_ops;
+	struct emit_flush_stats st;
+
+	CHECK_INT(emit_table_init(&t), 0);
+	CHECK_INT(emit_state_open(&s, NULL, &t), 0);
+	CHECK_INT(cap_open(&sink, NULL, NULL), 0);
+	feed(&t, lines, sizeof(lines) / sizeof(lines[0]));
+	CHECK_INT((int)t.events_ignored, 3);
+	CHECK_INT((int)t.events, 1); /* b2: built nothing, said why */
+	CHECK_INT((int)t.skipped, 2);
+	CHECK_INT((int)t.pages, 1);
+	CHECK_INT(emit_flush(&t, s, &sink, &ops, 1, NULL, &st), 0);
+	CHECK_INT((int)st.records[EMIT_MEETING], 1);
+	CHECK(strstr(sink->all.data, "\"sources\":[\"m1\"]") != NULL);
+	CHECK_INT(emit_state_close(&s), 0);
+	cap_free(&sink);
+	emit_table_release(&t);
 }
