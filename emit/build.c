@@ -20,7 +20,9 @@
  *
  * Webhook events (emit_build_event): meeting.ended and webinar.ended
  * give the instance's meeting (its duration left to the pages: the
- * event's is the one scheduled), recording.completed its recording.
+ * event's is the one scheduled), recording.completed its recording, a
+ * participant's joined and left events (paired by the session's
+ * user_id) a participation's session.
  *
  * A participant page names its meeting only in the path, so the UUID is
  * taken from there (decoded once, or twice when Zoom's double encoding
@@ -37,6 +39,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "index.h"
+#include "keys.h"
 #include "log.h"
 #include "url.h"
 
@@ -52,6 +55,7 @@ struct page {
 	const char *endpoint; /* below the API base, or the event's name */
 	size_t item; /* the item being built, from 1 */
 	int event; /* a webhook event, not a page */
+	time_t join; /* a left event's join time, from its joined event */
 };
 
 #define MAX_WARNINGS EMIT_MAX_WARNINGS
@@ -491,7 +495,9 @@ part_session(struct page *pg, struct emit_rec *r, const struct zp_json *p)
 	const struct zp_json *l = zp_json_get(p, "leave_time");
 	time_t join, leave = 0;
 
-	if (j == NULL || j->type != ZP_JSON_STRING ||
+	if (j == NULL && pg->join != 0)
+		join = pg->join; /* a left event: its joined event's time */
+	else if (j == NULL || j->type != ZP_JSON_STRING ||
 	    emit_time_parse(j->u.s, j->n, &join) != 0)
 		return skip(pg,
 		    "its \"join_time\" is no RFC 3339 time; the "
@@ -729,7 +735,9 @@ enum what {
 	W_PARTICIPANTS,
 	W_WEBINARS,
 	W_RECORDINGS,
-	W_CALLS
+	W_CALLS,
+	W_JOINED, /* an event's participant, joining */
+	W_LEFT /* an event's participant, leaving */
 };
 
 static const struct {
@@ -766,6 +774,10 @@ static const struct {
     {"meeting.ended", W_MEETING},
     {"webinar.ended", W_WEBINAR_INSTANCES},
     {"recording.completed", W_RECORDINGS},
+    {"meeting.participant_joined", W_JOINED},
+    {"meeting.participant_left", W_LEFT},
+    {"webinar.participant_joined", W_JOINED},
+    {"webinar.participant_left", W_LEFT},
 };
 
 /* below_base skips the API base ("/v2") of an endpoint template. */
@@ -828,6 +840,66 @@ path_param(struct page *pg)
 	return NULL;
 }
 
+/* join_key is the key of a participant's session in t->joins: account,
+ * instance and Zoom's user_id of that session, or NULL. */
+static const char *
+join_key(struct page *pg, const char *uuid, const struct zp_json *p)
+{
+	const struct zp_json *v = zp_json_get(p, "user_id");
+	struct zp_buf *b = &pg->t->tmp;
+
+	if (v == NULL || v->n == 0 ||
+	    (v->type != ZP_JSON_STRING && v->type != ZP_JSON_NUMBER))
+		return NULL;
+	zp_buf_reset(b);
+	if (zp_buf_printf(
+		b, "%s\t%s\t%.*s", pg->account, uuid, (int)v->n, v->u.s) != 0)
+		return NULL;
+	return b->data;
+}
+
+/*
+ * one_session_event adds the session of a participant's joined or left
+ * event (object: the instance, with "participant").  A joined event
+ * opens the session and notes its join time; the left event of the same
+ * session (Zoom's user_id) closes it.  A left event whose join came
+ * before this run is counted: the participants page will give the
+ * whole session.
+ */
+static int
+one_session_event(struct page *pg, enum what w, const struct zp_json *o)
+{
+	const char *uuid = str(pg, o, "uuid"), *key;
+	const struct zp_json *p = zp_json_get(o, "participant"), *j;
+	struct emit_table *t = pg->t;
+	time_t join;
+	long at;
+
+	if (uuid == NULL)
+		return skip(pg, "no \"uuid\"");
+	if (p == NULL || p->type != ZP_JSON_OBJECT)
+		return skip(pg, "\"participant\" is not an object");
+	key = join_key(pg, uuid, p);
+	if (w == W_JOINED) {
+		j = zp_json_get(p, "join_time");
+		if (key != NULL && j != NULL && j->type == ZP_JSON_STRING &&
+		    emit_time_parse(j->u.s, j->n, &join) == 0) {
+			if (t->joins == NULL && zp_keys_new(&t->joins) != 0)
+				return ZP_ENOMEM;
+			if (zp_keys_put(t->joins, key, (long)join) != 0)
+				return ZP_ENOMEM;
+		}
+		return one_participant(pg, uuid, p);
+	}
+	if (key == NULL || t->joins == NULL ||
+	    (at = zp_keys_get(t->joins, key)) < 0) {
+		t->events_unpaired++;
+		return 0;
+	}
+	pg->join = (time_t)at;
+	return one_participant(pg, uuid, p);
+}
+
 /* one_item dispatches one item of a page. */
 static int
 one_item(struct page *pg, enum what w, const struct zp_json *it)
@@ -846,6 +918,8 @@ one_item(struct page *pg, enum what w, const struct zp_json *it)
 	case W_WEBINARS: return one_webinar(pg, it);
 	case W_RECORDINGS: return one_recording(pg, it);
 	case W_CALLS: return one_call(pg, it);
+	case W_JOINED:
+	case W_LEFT: return one_session_event(pg, w, it);
 	}
 	return 0;
 }
@@ -923,6 +997,7 @@ emit_build_event(struct emit_table *t, const struct zp_envelope *e,
 {
 	struct page pg = {.t = t, .e = e, .where = where, .event = 1};
 	const struct zp_json *name, *payload, *obj;
+	unsigned long unpaired;
 	size_t k;
 	int rc;
 
@@ -943,8 +1018,11 @@ emit_build_event(struct emit_table *t, const struct zp_envelope *e,
 	obj = payload != NULL ? zp_json_get(payload, "object") : NULL;
 	if (obj == NULL || obj->type != ZP_JSON_OBJECT)
 		return skip(&pg, "\"payload\".\"object\" is not an object");
-	t->events++;
 	if ((rc = begin(&pg, ids)) != 0)
 		return rc;
-	return one_item(&pg, events[k].what, obj);
+	unpaired = t->events_unpaired;
+	rc = one_item(&pg, events[k].what, obj);
+	if (t->events_unpaired == unpaired)
+		t->events++;
+	return rc;
 }

@@ -21,6 +21,8 @@
 #include "emit.h"
 #include "json.h"
 
+struct zp_keys;
+
 #define EMIT_MAX_SOURCES 16 /* envelope ids kept per record, newest */
 #define EMIT_MAX_IDS 8 /* identities kept per participation */
 #define EMIT_MAX_WARNINGS 20 /* skipped items logged one by one */
@@ -265,6 +267,8 @@ struct emit_table {
 	unsigned long ignored; /* pages of other endpoints or statuses */
 	unsigned long events; /* webhook events that built records */
 	unsigned long events_ignored; /* events of other kinds */
+	unsigned long events_unpaired; /* a leave with no join in the run */
+	struct zp_keys *joins; /* account, instance, session: join time */
 	struct zp_buf tmp, scratch;
 };
 
@@ -380,8 +384,11 @@ int emit_build(struct emit_table *t, const struct zp_envelope *e,
  * emit_build_event adds the records of one webhook event envelope (body:
  * Zoom's {"event", "payload": {"object"}}) as emit_build does for a
  * page: meeting.ended and webinar.ended give the instance's meeting,
- * recording.completed its recording.  Other events are counted in
- * t->events_ignored.  0, or ZP_ENOMEM.
+ * recording.completed its recording, a participant's joined and left
+ * events (paired in the run by the session's user_id) a participation's
+ * session; a left event whose join this run did not see is counted in
+ * t->events_unpaired.  Other events are counted in t->events_ignored.
+ * 0, or ZP_ENOMEM.
  */
 int emit_build_event(struct emit_table *t, const struct zp_envelope *e,
     const struct zp_json *body, const struct zp_json *ids, const char *where);

@@ -240,6 +240,11 @@ report(const struct run *r, const struct emit_flush_stats *st)
 		"%lu pages of other endpoints or statuses, %lu events",
 	    st->partitions, st->written, r->t.skipped, r->t.ignored,
 	    r->t.events_ignored);
+	if (r->t.events_unpaired > 0)
+		zp_info("%lu participant left events had no joined event in "
+			"this run: their sessions wait for the participants "
+			"pages",
+		    r->t.events_unpaired);
 	if (r->o->stats) {
 		fprintf(stderr,
 		    "{\"pages\":%lu,\"records\":%lu,\"changed\":%lu",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "keys.h"
 #include "splitmix.h"
 
 /* One interned string. */
@@ -387,6 +388,7 @@ emit_table_shrink(struct emit_table *t)
 	for (i = 0; i < EMIT_NTYPES; i++)
 		emit_pmap_free(&t->maps[i]);
 	emit_pmap_free(&t->part_ids);
+	zp_keys_free(&t->joins);
 	free(t->recs);
 	t->recs = NULL;
 	t->n_recs = t->cap_recs = 0;

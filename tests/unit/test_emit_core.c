@@ -753,7 +753,7 @@ TEST(emit_event_other_kinds_counted_bad_ones_skipped)
 	 * page after them still gives its meeting. */
 	static const char *const lines[] = {
 	    EVENT("j1",
-		"{\"event\":\"meeting.participant_joined\","
+		"{\"event\":\"meeting.started\","
 		"\"payload\":{\"object\":{\"uuid\":\"/v==\"}}}"),
 	    EVENT("x1", "{\"event\":42}"), EVENT("x2", "[1,2]"),
 	    EVENT("b1", "{\"event\":\"meeting.ended\",\"payload\":{}}"),
@@ -781,4 +781,75 @@ TEST(emit_event_other_kinds_counted_bad_ones_skipped)
 	CHECK_INT(emit_state_close(&s), 0);
 	cap_free(&sink);
 	emit_table_release(&t);
+}
+
+#define ANN                                                                   \
+	"\"user_id\":\"16\",\"user_name\":\"Ann\",\"id\":\"A\","              \
+	"\"email\":\"ann@x.example\""
+#define CALLER "\"user_id\":\"17\",\"user_name\":\"\",\"email\":\"\""
+#define BOB "\"user_id\":\"18\",\"id\":\"B\""
+#define JOINED(id, who, at)                                                   \
+	EVENT(id,                                                             \
+	    "{\"event\":\"meeting.participant_joined\",\"payload\":{"         \
+	    "\"object\":{\"uuid\":\"/v==\",\"participant\":{" who             \
+	    ",\"join_time\":\"" at "\"}}}}")
+#define LEFT(id, who, at)                                                     \
+	EVENT(id,                                                             \
+	    "{\"event\":\"meeting.participant_left\",\"payload\":{"           \
+	    "\"object\":{\"uuid\":\"/v==\",\"participant\":{" who             \
+	    ",\"leave_time\":\"" at "\"}}}}")
+
+TEST(emit_event_participant_sessions_pair_in_the_run)
+{
+	/* Ann joins and leaves, a caller Zoom names no one joins and
+	 * leaves, Bob joins and is still there, and a leave whose join came
+	 * before the run is counted, not a record.  Then the participants
+	 * page gives Ann's session again: the same session, no change. */
+	static const char *const lines[] = {
+	    JOINED("j1", ANN, "2026-11-10T00:00:00Z"),
+	    JOINED("j2", CALLER, "2026-11-10T00:05:00Z"),
+	    JOINED("j3", BOB, "2026-11-10T00:06:00Z"),
+	    LEFT("l1", ANN, "2026-11-10T00:20:00Z"),
+	    LEFT("l9", "\"user_id\":\"99\",\"id\":\"Z\"",
+		"2026-11-10T00:21:00Z"),
+	    LEFT("l2", CALLER, "2026-11-10T00:30:00Z"), MEETING};
+	static const char *const page[] = {PARTS("p1",
+	    "\"body\":{\"participants\":[{\"id\":\"A\",\"user_id\":\"16\","
+	    "\"user_email\":\"ann@x.example\",\"join_time\":"
+	    "\"2026-11-10T00:00:00Z\",\"leave_time\":"
+	    "\"2026-11-10T00:20:00Z\"}]}")};
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
+	const char *ann = "\"key\":\"acme//v==/A\"";
+	const char *caller = "\"key\":\"acme//v==/session:17\"";
+	const char *bob = "\"key\":\"acme//v==/B\"";
+	struct emit_table t;
+	char dir[64], v[256];
+
+	CHECK_INT(emit_table_init(&t), 0);
+	feed(&t, lines, sizeof(lines) / sizeof(lines[0]));
+	CHECK_INT((int)t.events, 5);
+	CHECK_INT((int)t.events_unpaired, 1);
+	CHECK_INT((int)t.skipped, 0);
+	emit_table_release(&t);
+
+	tmpdir(dir, sizeof(dir));
+	run(dir, lines, sizeof(lines) / sizeof(lines[0]), &all, &changed);
+	CHECK_STR(field(all.data, ann, "sessions", v, sizeof(v)),
+	    "[[\"2026-11-10T00:00:00Z\",\"2026-11-10T00:20:00Z\"]]");
+	CHECK_STR(field(all.data, ann, "seconds", v, sizeof(v)), "1200");
+	CHECK_STR(
+	    field(all.data, ann, "sources", v, sizeof(v)), "[\"j1\",\"l1\"]");
+	CHECK_STR(field(all.data, caller, "seconds", v, sizeof(v)), "1500");
+	CHECK_STR(field(all.data, bob, "sessions", v, sizeof(v)),
+	    "[[\"2026-11-10T00:06:00Z\",null]]");
+	CHECK_STR(field(all.data, bob, "seconds", v, sizeof(v)), "0");
+	CHECK(strstr(all.data, "acme//v==/Z") == NULL);
+	run(dir, page, 1, &all, &changed);
+	/* the page's session is the one the events gave: nothing changed,
+	 * nothing handed to the sinks (a source alone is no change) */
+	CHECK_INT(changed.len, 0);
+	CHECK_INT(all.len, 0);
+	rm_rf(dir);
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
 }
