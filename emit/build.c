@@ -508,15 +508,27 @@ part_session(struct page *pg, struct emit_rec *r, const struct zp_json *p)
 	return emit_rec_session(pg->t, r, join, leave);
 }
 
+/* session_user_id is a participant's "user_id", Zoom's id of that one
+ * session, when it is a non-empty string or a number; else NULL. */
+static const struct zp_json *
+session_user_id(const struct zp_json *p)
+{
+	const struct zp_json *v = zp_json_get(p, "user_id");
+
+	return v != NULL && v->n > 0 &&
+		(v->type == ZP_JSON_STRING || v->type == ZP_JSON_NUMBER)
+	    ? v
+	    : NULL;
+}
+
 /* session_id is "session:" and Zoom's per-session participant id. */
 static const char *
 session_id(struct page *pg, const struct zp_json *p)
 {
-	const struct zp_json *v = zp_json_get(p, "user_id");
+	const struct zp_json *v = session_user_id(p);
 	struct zp_buf *b = &pg->t->scratch;
 
-	if (v == NULL || v->n == 0 ||
-	    (v->type != ZP_JSON_STRING && v->type != ZP_JSON_NUMBER))
+	if (v == NULL)
 		return NULL;
 	zp_buf_reset(b);
 	if (zp_buf_puts(b, "session:") != 0 ||
@@ -845,11 +857,10 @@ path_param(struct page *pg)
 static const char *
 join_key(struct page *pg, const char *uuid, const struct zp_json *p)
 {
-	const struct zp_json *v = zp_json_get(p, "user_id");
+	const struct zp_json *v = session_user_id(p);
 	struct zp_buf *b = &pg->t->tmp;
 
-	if (v == NULL || v->n == 0 ||
-	    (v->type != ZP_JSON_STRING && v->type != ZP_JSON_NUMBER))
+	if (v == NULL)
 		return NULL;
 	zp_buf_reset(b);
 	if (zp_buf_printf(

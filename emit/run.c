@@ -158,12 +158,14 @@ identities(struct run *r, struct zp_json **out)
 	return 0;
 }
 
-/* one_page builds the records of the current page envelope. */
+/* one_envelope builds the records of the current page envelope, or of
+ * the current webhook event when event is set. */
 static int
-one_page(struct run *r)
+one_envelope(struct run *r, int event)
 {
 	struct zp_envelope *e = &r->st.env;
 	struct zp_json *body = NULL, *ids;
+	const char *where = zp_in_where(r->st.in);
 
 	r->parser.arena = &e->arena; /* body and identities: this page's */
 	if (zp_env_body_dom(e, &r->parser, &body) != 0) {
@@ -172,24 +174,8 @@ one_page(struct run *r)
 	}
 	if (identities(r, &ids) != 0)
 		return 0;
-	return emit_build(&r->t, e, body, ids, zp_in_where(r->st.in));
-}
-
-/* one_event builds the records of the current event envelope. */
-static int
-one_event(struct run *r)
-{
-	struct zp_envelope *e = &r->st.env;
-	struct zp_json *body = NULL, *ids;
-
-	r->parser.arena = &e->arena;
-	if (zp_env_body_dom(e, &r->parser, &body) != 0) {
-		bad_json(r, e->body.p, &r->parser.err);
-		return 0;
-	}
-	if (identities(r, &ids) != 0)
-		return 0;
-	return emit_build_event(&r->t, e, body, ids, zp_in_where(r->st.in));
+	return event ? emit_build_event(&r->t, e, body, ids, where)
+		     : emit_build(&r->t, e, body, ids, where);
 }
 
 /* read_all reads the stream to its end; returns the last rc. */
@@ -200,10 +186,10 @@ read_all(struct run *r)
 
 	while ((rc = zp_stage_next(&r->st)) == 1) {
 		if (zp_env_is(&r->st.env, "page")) {
-			if ((rc = one_page(r)) != 0)
+			if ((rc = one_envelope(r, 0)) != 0)
 				return rc;
 		} else if (zp_env_is(&r->st.env, "event")) {
-			if ((rc = one_event(r)) != 0)
+			if ((rc = one_envelope(r, 1)) != 0)
 				return rc;
 		} else if (r->st.env.body.p != NULL &&
 		    zp_json_validate(r->st.env.body.p, r->st.env.body.n,
