@@ -22,7 +22,8 @@
  * give the instance's meeting (its duration left to the pages: the
  * event's is the one scheduled), recording.completed its recording, a
  * participant's joined and left events (paired by the session's
- * user_id) a participation's session.
+ * user_id) a participation's session, a phone call log event its calls
+ * (Zoom's call log id is the call history's "id").
  *
  * A participant page names its meeting only in the path, so the UUID is
  * taken from there (decoded once, or twice when Zoom's double encoding
@@ -725,13 +726,20 @@ one_call(struct page *pg, const struct zp_json *c)
 	put(pg, r, FC_DIRECTION, val(pg, c, "direction"));
 	put(pg, r, FC_CALL_TYPE, val(pg, c, "call_type"));
 	put(pg, r, FC_CONNECT_TYPE, val(pg, c, "connect_type"));
-	put(pg, r, FC_CALL_RESULT, val(pg, c, "call_result"));
+	/* a call log event's "result" has words of its own: the call
+	 * history page gives call_result */
+	if (!pg->event)
+		put(pg, r, FC_CALL_RESULT, val(pg, c, "call_result"));
 	party(pg, r, c, "caller", FC_CALLER, FC_CALLER_MATCHED);
 	party(pg, r, c, "callee", FC_CALLEE, FC_CALLEE_MATCHED);
 	put(pg, r, FC_INTERNATIONAL, val(pg, c, "international"));
-	put_kept(pg, r, FC_START_TIME, c, "start_time");
-	put_kept(pg, r, FC_ANSWER_TIME, c, "answer_time");
-	put_kept(pg, r, FC_END_TIME, c, "end_time");
+	/* the call log event names the times otherwise */
+	put_kept(
+	    pg, r, FC_START_TIME, c, pg->event ? "date_time" : "start_time");
+	put_kept(pg, r, FC_ANSWER_TIME, c,
+	    pg->event ? "answer_start_time" : "answer_time");
+	put_kept(
+	    pg, r, FC_END_TIME, c, pg->event ? "call_end_time" : "end_time");
 	put(pg, r, FC_DURATION, num(pg, c, "duration"));
 	return emit_rec_source(pg->t, r, pg->src);
 }
@@ -749,7 +757,8 @@ enum what {
 	W_RECORDINGS,
 	W_CALLS,
 	W_JOINED, /* an event's participant, joining */
-	W_LEFT /* an event's participant, leaving */
+	W_LEFT, /* an event's participant, leaving */
+	W_CALL_LOGS /* an event's call logs */
 };
 
 static const struct {
@@ -790,6 +799,8 @@ static const struct {
     {"meeting.participant_left", W_LEFT},
     {"webinar.participant_joined", W_JOINED},
     {"webinar.participant_left", W_LEFT},
+    {"phone.caller_call_log_completed", W_CALL_LOGS},
+    {"phone.callee_call_log_completed", W_CALL_LOGS},
 };
 
 /* below_base skips the API base ("/v2") of an endpoint template. */
@@ -911,6 +922,25 @@ one_session_event(struct page *pg, enum what w, const struct zp_json *o)
 	return one_participant(pg, uuid, p);
 }
 
+/* call_logs adds the calls of a call log event's "call_logs". */
+static int
+call_logs(struct page *pg, const struct zp_json *o)
+{
+	const struct zp_json *a = items(o, "call_logs");
+	size_t i;
+	int rc = 0;
+
+	if (a == NULL)
+		return skip(pg, "\"call_logs\" is not an array");
+	for (i = 0; rc == 0 && i < a->n; i++) {
+		pg->item = i + 1;
+		rc = a->u.items[i].type == ZP_JSON_OBJECT
+		    ? one_call(pg, &a->u.items[i])
+		    : skip(pg, "not an object");
+	}
+	return rc;
+}
+
 /* one_item dispatches one item of a page. */
 static int
 one_item(struct page *pg, enum what w, const struct zp_json *it)
@@ -931,6 +961,7 @@ one_item(struct page *pg, enum what w, const struct zp_json *it)
 	case W_CALLS: return one_call(pg, it);
 	case W_JOINED:
 	case W_LEFT: return one_session_event(pg, w, it);
+	case W_CALL_LOGS: return call_logs(pg, it);
 	}
 	return 0;
 }

@@ -849,3 +849,52 @@ TEST(emit_event_participant_sessions_pair_in_the_run)
 	zp_buf_release(&all);
 	zp_buf_release(&changed);
 }
+
+TEST(emit_event_call_log_and_call_history_are_one_call)
+{
+	/* A call log event and the call history page name a call by the
+	 * same call log id: one record, its result from the page (the
+	 * event's "result" has words of its own). */
+	static const char *const lines[] = {
+	    EVENT("c1",
+		"{\"event\":\"phone.callee_call_log_completed\",\"payload\":{"
+		"\"object\":{\"user_id\":\"U\",\"call_logs\":[{\"id\":\"L1\","
+		"\"call_id\":\"99\",\"caller_number\":\"+15550001\","
+		"\"callee_number\":\"+15550002\",\"direction\":\"inbound\","
+		"\"duration\":60,\"result\":\"Call connected\",\"date_time\":"
+		"\"2026-11-10T09:00:00Z\",\"answer_start_time\":"
+		"\"2026-11-10T09:00:05Z\",\"call_end_time\":"
+		"\"2026-11-10T09:01:05Z\"},7]}}}"),
+	    "{\"v\":1,\"id\":\"h1\",\"kind\":\"page\",\"account\":\"acme\","
+	    "\"method\":\"GET\",\"path\":\"/v2/phone/call_history\","
+	    "\"endpoint\":\"/v2/phone/call_history\",\"status\":200,\"at\":"
+	    "\"2026-11-11T00:00:00Z\",\"body\":{\"call_logs\":[{\"id\":\"L1\","
+	    "\"call_id\":\"99\",\"direction\":\"inbound\",\"call_result\":"
+	    "\"answered\",\"caller_did_number\":\"+15550001\","
+	    "\"callee_did_number\":\"+15550002\",\"start_time\":"
+	    "\"2026-11-10T09:00:00Z\",\"answer_time\":"
+	    "\"2026-11-10T09:00:05Z\",\"end_time\":\"2026-11-10T09:01:05Z\","
+	    "\"duration\":60}]}}"};
+	struct zp_buf all = ZP_BUF_INIT, changed = ZP_BUF_INIT;
+	const char *key = "\"key\":\"acme/L1\"";
+	char v[256];
+
+	run(NULL, lines, 1, &all, &changed);
+	CHECK_STR(field(all.data, key, "start_time", v, sizeof(v)),
+	    "\"2026-11-10T09:00:00Z\"");
+	CHECK_STR(field(all.data, key, "answer_time", v, sizeof(v)),
+	    "\"2026-11-10T09:00:05Z\"");
+	CHECK_STR(field(all.data, key, "end_time", v, sizeof(v)),
+	    "\"2026-11-10T09:01:05Z\"");
+	CHECK_STR(
+	    field(all.data, key, "caller", v, sizeof(v)), "\"+15550001\"");
+	CHECK_STR(field(all.data, key, "call_result", v, sizeof(v)), "null");
+	run(NULL, lines, 2, &all, &changed);
+	CHECK(strstr(strstr(all.data, key) + 1, key) == NULL);
+	CHECK_STR(
+	    field(all.data, key, "call_result", v, sizeof(v)), "\"answered\"");
+	CHECK_STR(
+	    field(all.data, key, "sources", v, sizeof(v)), "[\"c1\",\"h1\"]");
+	zp_buf_release(&all);
+	zp_buf_release(&changed);
+}
