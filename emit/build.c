@@ -864,7 +864,8 @@ path_param(struct page *pg)
 }
 
 /* join_key is the key of a participant's session in t->joins: account,
- * instance and Zoom's user_id of that session, or NULL. */
+ * instance and Zoom's user_id of that session, or NULL.  It lives in
+ * t->tmp, so until the next intern. */
 static const char *
 join_key(struct page *pg, const char *uuid, const struct zp_json *p)
 {
@@ -1044,14 +1045,10 @@ emit_build_event(struct emit_table *t, const struct zp_envelope *e,
 	int rc;
 
 	name = body != NULL ? zp_json_get(body, "event") : NULL;
-	for (k = 0; name != NULL && name->type == ZP_JSON_STRING &&
-	     k < sizeof(events) / sizeof(events[0]);
-	     k++)
-		if (strlen(events[k].name) == name->n &&
-		    memcmp(events[k].name, name->u.s, name->n) == 0)
+	for (k = 0; k < sizeof(events) / sizeof(events[0]); k++)
+		if (zp_json_is_str(name, events[k].name))
 			break;
-	if (name == NULL || name->type != ZP_JSON_STRING ||
-	    k == sizeof(events) / sizeof(events[0])) {
+	if (k == sizeof(events) / sizeof(events[0])) {
 		t->events_ignored++;
 		return 0;
 	}

@@ -386,9 +386,9 @@ int emit_build(struct emit_table *t, const struct zp_envelope *e,
  * page: meeting.ended and webinar.ended give the instance's meeting,
  * recording.completed its recording, a participant's joined and left
  * events (paired in the run by the session's user_id) a participation's
- * session, a phone call log event its calls; a left event whose join this run did not see is counted in
- * t->events_unpaired.  Other events are counted in t->events_ignored.
- * 0, or ZP_ENOMEM.
+ * session, a phone call log event its calls.  A left event whose join
+ * this run did not see is counted in t->events_unpaired, other events in
+ * t->events_ignored.  0, or ZP_ENOMEM.
  */
 int emit_build_event(struct emit_table *t, const struct zp_envelope *e,
     const struct zp_json *body, const struct zp_json *ids, const char *where);
